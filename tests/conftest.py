@@ -1,0 +1,43 @@
+import pytest
+
+from tests.factories import DivisionFactory, UserFactory
+
+
+@pytest.fixture
+def division(db):
+    return DivisionFactory(code="first-north-america", name="First North America Division")
+
+
+@pytest.fixture
+def other_division(db):
+    return DivisionFactory(code="second-north-america", name="Second North America Division")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="manager", roles=["Manager"])
+
+
+@pytest.fixture
+def viewer(db):
+    return UserFactory(username="viewer", roles=["Viewer"])
+
+
+@pytest.fixture
+def editor(db, division):
+    return UserFactory(username="editor", roles=["Editor"], divisions=[division])
+
+
+@pytest.fixture
+def other_editor(db, other_division):
+    return UserFactory(username="other-editor", roles=["Editor"], divisions=[other_division])
+
+
+@pytest.fixture
+def clerk(db):
+    return UserFactory(username="clerk", is_staff=True, roles=["Data entry"])

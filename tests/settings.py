@@ -1,0 +1,19 @@
+"""Test settings: production settings, with only what a test run must change."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
+
+from tracker.settings import *  # noqa: E402,F403
+
+# The test client speaks plain HTTP; production redirects it to HTTPS.
+SECURE_SSL_REDIRECT = False
+# Hashing passwords at production strength only slows the suite down.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+# The manifest needs collectstatic; tests serve static files unhashed.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}  # noqa: F405

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class TrackerConfig(AppConfig):
+    name = "tracker"
+    verbose_name = _("Commitment tracker")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401 - registers the rules
+
+        # Role groups and their model permissions are part of the product, not of the demo data:
+        # they are put in place after every migrate, the way contrib.auth creates permissions.
+        post_migrate.connect(sync_roles_after_migrate, sender=self)
+
+
+def sync_roles_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    from .services import roles_sync
+
+    roles_sync(using=using)

@@ -1,0 +1,29 @@
+"""Load the demo data and give the demo log-ins their passwords; safe to run again.
+
+The fixture carries fixed primary keys, so loading it again overwrites the same rows instead of
+adding new ones.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from .build_demo import DEMO_LOGINS, FIXTURE, USERS
+
+
+class Command(BaseCommand):
+    help = "Load fixtures/demo.json and set the demo users' passwords."
+
+    def handle(self, *args, **options):
+        call_command("loaddata", str(FIXTURE), verbosity=0)
+        user_model = get_user_model()
+        rows = []
+        for username, password in DEMO_LOGINS.items():
+            user = user_model.objects.get(username=username)
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            role = USERS[username][2] or "Admin (admin site)"
+            rows.append((role, username, password))
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000/"))
+        for role, username, password in rows:
+            self.stdout.write(f"  {role:<20} user: {username:<10} password: {password}")

@@ -1,0 +1,85 @@
+"""Who may do what: the rules are written once here and used by views, templates and the admin.
+
+Roles are groups (see `Role`); an editor's reach is the commitments whose lead division they belong
+to or that they own. Superusers are the system administrators and may do everything.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    VIEWER = "Viewer", _("Viewer")
+    EDITOR = "Editor", _("Editor")
+    MANAGER = "Manager", _("Manager")
+    DATA_ENTRY = "Data entry", _("Data entry (admin site)")
+
+
+def role_names(user) -> frozenset[str]:
+    """The user's role names, read once per user object (i.e. once per request)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_tracker_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._tracker_roles = cached
+    return cached
+
+
+def division_ids(user) -> frozenset[int]:
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_tracker_division_ids", None)
+    if cached is None:
+        cached = frozenset(user.divisions.values_list("pk", flat=True))
+        user._tracker_division_ids = cached
+    return cached
+
+
+@rules.predicate
+def is_superuser(user) -> bool:
+    return user.is_active and user.is_superuser
+
+
+@rules.predicate
+def is_manager(user) -> bool:
+    return Role.MANAGER in role_names(user)
+
+
+@rules.predicate
+def is_editor(user) -> bool:
+    return Role.EDITOR in role_names(user)
+
+
+@rules.predicate
+def is_data_entry(user) -> bool:
+    return user.is_staff and Role.DATA_ENTRY in role_names(user)
+
+
+@rules.predicate
+def is_active_user(user) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+@rules.predicate
+def leads_or_owns(user, commitment) -> bool:
+    if commitment is None:
+        # Asked without an object ("may this user edit any commitment?"): an editor may edit some.
+        return True
+    return commitment.owner_id == user.pk or commitment.lead_division_id in division_ids(user)
+
+
+can_edit_any = is_superuser | is_manager | is_data_entry
+can_edit_commitment = can_edit_any | (is_editor & leads_or_owns)
+
+# Everyone with an account reads everything (the viewer role is the floor).
+rules.add_perm("tracker.view_workspace", is_active_user)
+rules.add_perm("tracker.edit_commitment", can_edit_commitment)
+rules.add_perm("tracker.link_followup", can_edit_commitment)
+rules.add_perm("tracker.reassign_commitment", is_superuser | is_manager)
+rules.add_perm("tracker.import_readout", is_superuser | is_manager | is_editor)
+rules.add_perm("tracker.issue_report", is_superuser | is_manager)
+rules.add_perm("tracker.view_issued_reports", is_superuser | is_manager)
