@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 JAPAN_TIME_ZONE = "Asia/Tokyo"
+# Fields an editor changes on the commitment page together with status and confidence.
+EDITABLE_FIELD_NAMES = ("next_step", "target_date", "target_date_reason", "next_review_date")
 STALE_AFTER_DAYS = 14
 
 
@@ -275,6 +277,11 @@ class Meeting(models.Model):
     @property
     def local_start(self) -> datetime.datetime:
         return self.starts_at.astimezone(zoneinfo.ZoneInfo(self.time_zone))
+
+    @property
+    def local_date(self) -> datetime.date:
+        # A date, so that templates cannot shift it into the viewer's time zone.
+        return self.local_start.date()
 
     @property
     def japan_start(self) -> datetime.datetime:
@@ -610,3 +617,89 @@ class StatusUpdate(models.Model):
     @property
     def confidence_changed(self) -> bool:
         return self.confidence_from != self.confidence_to
+
+
+# Weekly report ------------------------------------------------------------------------------------
+
+
+class ReportFormat(models.TextChoices):
+    HTML = "html", "HTML"
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "XLSX"
+    CSV = "csv", "CSV"
+
+
+class IssuedReport(models.Model):
+    """A weekly report as it was circulated: who issued it, for what, and the very bytes sent.
+
+    The files live in the database, not on a disk, because the app keeps no state in its processes
+    and PostgreSQL is the one store that is backed up.
+    """
+
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="issued_reports",
+        null=True,
+        blank=True,
+        help_text=_("Empty when the report was issued by the scheduled command."),
+    )
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now, db_index=True)
+    week = models.CharField(_("week"), max_length=8, help_text=_("ISO week, e.g. 2026-W48."))
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("division"),
+        on_delete=models.PROTECT,
+        related_name="issued_reports",
+        null=True,
+        blank=True,
+    )
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("theme"),
+        on_delete=models.PROTECT,
+        related_name="issued_reports",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("issued report")
+        verbose_name_plural = _("issued reports")
+
+    def __str__(self) -> str:
+        return f"{self.week} ({self.issued_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def file_stem(self) -> str:
+        parts = ["weekly-report", self.week]
+        if self.division_id:
+            parts.append(self.division.code)
+        if self.theme_id:
+            parts.append(self.theme.code)
+        return "-".join(parts)
+
+
+class IssuedReportFile(models.Model):
+    """One format of an issued report, kept byte for byte with its SHA-256 checksum."""
+
+    report = models.ForeignKey(
+        IssuedReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="files"
+    )
+    format = models.CharField(_("format"), max_length=8, choices=ReportFormat.choices)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+
+    class Meta:
+        ordering = ["report", "format"]
+        verbose_name = _("issued report file")
+        verbose_name_plural = _("issued report files")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "format"], name="issuedreportfile_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report.file_stem}.{self.format}"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from .models import (
     ALLOWED_TRANSITIONS,
     CLOSED_STATUSES,
+    EDITABLE_FIELD_NAMES,
     NOTE_REQUIRED_STATUSES,
     Commitment,
     Confidence,
@@ -32,8 +33,8 @@ from .models import (
     Theme,
 )
 
-# Fields an editor may change on a commitment page, besides status and confidence.
-EDITABLE_FIELDS = ("next_step", "target_date", "target_date_reason", "next_review_date")
+# What a conflict message compares between the editor's starting point and the current row.
+CONFLICT_FIELDS = ("status", "confidence", *EDITABLE_FIELD_NAMES, "owner_id", "lead_division_id")
 
 
 class ConflictError(ValidationError):
@@ -43,9 +44,16 @@ class ConflictError(ValidationError):
     what the other person changed, so that the form can show it and offer to re-apply.
     """
 
-    def __init__(self, *, current: Commitment, changes: list[tuple[str, Any, Any]]):
+    def __init__(
+        self,
+        *,
+        current: Commitment,
+        changes: list[tuple[str, Any, Any]],
+        base: dict[str, Any],
+    ):
         self.current = current
         self.changes = changes
+        self.base = base
         super().__init__(
             _(
                 "Someone else saved this commitment while you were editing it. Nothing of yours "
@@ -69,13 +77,16 @@ def _check_version(
 ) -> None:
     if expected_version is None or current.version == expected_version:
         return
-    base = base or {}
+    if base is None:
+        # The change history holds the row as the editor loaded it.
+        loaded = current.history.filter(version=expected_version).order_by("-history_id").first()
+        base = {f: getattr(loaded, f) for f in CONFLICT_FIELDS} if loaded else {}
     changes = [
-        (field, base.get(field), getattr(current, field))
-        for field in ("status", "confidence", *EDITABLE_FIELDS, "owner_id", "lead_division_id")
+        (field, base[field], getattr(current, field))
+        for field in CONFLICT_FIELDS
         if field in base and base[field] != getattr(current, field)
     ]
-    raise ConflictError(current=current, changes=changes)
+    raise ConflictError(current=current, changes=changes, base=base)
 
 
 @transaction.atomic
@@ -172,7 +183,7 @@ def commitment_set_status(
     confidence = confidence or current.confidence
     note = note.strip()
     errors = status_move_errors(commitment=current, status=status, confidence=confidence, note=note)
-    fields = {k: v for k, v in (fields or {}).items() if k in EDITABLE_FIELDS}
+    fields = {k: v for k, v in (fields or {}).items() if k in EDITABLE_FIELD_NAMES}
     changed_fields = {k: v for k, v in fields.items() if getattr(current, k) != v}
     if (
         not errors
@@ -295,7 +306,9 @@ def followup_record(
                 ]
             }
         )
-    if meeting.starts_at < commitment.origin_meeting.starts_at:
+    # By day, not by the minute: on 29 July 2022 the Economic "2+2" met hours before the
+    # bilateral meeting whose commitments it followed up.
+    if meeting.local_start.date() < commitment.origin_meeting.local_start.date():
         raise ValidationError(
             {"meeting": [_("A follow-up meeting cannot be earlier than the origin meeting.")]}
         )

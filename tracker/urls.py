@@ -1,15 +1,47 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from django.views.i18n import set_language
 
-from . import views
+from .views import readouts, reports, workspace
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("commitments/", views.commitment_list, name="commitment-list"),
-    path("commitments/<int:pk>/", views.commitment_detail, name="commitment-detail"),
-    path("meetings/", views.meeting_list, name="meeting-list"),
-    path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
-    path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("", workspace.dashboard, name="dashboard"),
+    path("commitments/", workspace.commitment_list, name="commitment-list"),
+    path("commitments/<int:pk>/", workspace.commitment_detail, name="commitment-detail"),
+    path("commitments/<int:pk>/update/", workspace.commitment_update, name="commitment-update"),
+    path(
+        "commitments/<int:pk>/follow-ups/new/",
+        workspace.followup_create,
+        name="followup-create",
+    ),
+    path("meetings/", workspace.meeting_list, name="meeting-list"),
+    path("meetings/search/", workspace.meeting_search, name="meeting-search"),
+    path("meetings/<int:pk>/", workspace.meeting_detail, name="meeting-detail"),
+    path("reports/weekly/", reports.report, name="report"),
+    path("reports/weekly/download/<str:fmt>/", reports.report_download, name="report-download"),
+    path("reports/weekly/issue/", reports.report_issue, name="report-issue"),
+    path("reports/issued/", reports.issued_report_list, name="issued-report-list"),
+    path(
+        "reports/issued/<int:pk>/<str:fmt>/",
+        reports.issued_report_download,
+        name="issued-report-download",
+    ),
+    path("readouts/import/", readouts.readout_import, name="readout-import"),
+    path("accounts/login/", workspace.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    # The language can be chosen on the log-in page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,509 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    CommitmentFactory,
+    DivisionFactory,
+    FollowUpFactory,
+    MeetingFactory,
+    MeetingSeriesFactory,
+    ParticipationFactory,
+    PersonFactory,
+    ThemeFactory,
+    UserFactory,
+    aware,
+)
+from tracker import services
+from tracker.models import Commitment, Confidence, FollowUp, Status
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def commitment(division, editor):
+    return CommitmentFactory(
+        title="Implement strong sanction measures against Russia",
+        lead_division=division,
+        status=Status.IN_PROGRESS,
+    )
+
+
+# Dashboard ----------------------------------------------------------------------------------------
+
+
+def test_dashboard_sections(editor_client, editor, division):
+    today = timezone.localdate()
+    mine = CommitmentFactory(
+        title="Mine and due soon",
+        lead_division=division,
+        target_date=today + datetime.timedelta(days=3),
+    )
+    CommitmentFactory(title="Overdue item", target_date=today - datetime.timedelta(days=1))
+    CommitmentFactory(title="Red item", confidence=Confidence.RED)
+    MeetingFactory(title="Upcoming 2+2", starts_at=timezone.now() + datetime.timedelta(days=10))
+    services.commitment_set_status(
+        commitment=mine, user=editor, status="in_progress", note="Kick-off held."
+    )
+    response = editor_client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    sections = response.context
+    assert [c.title for c in sections["mine"]] == ["Mine and due soon"]
+    assert [c.title for c in sections["overdue"]] == ["Overdue item"]
+    assert [c.title for c in sections["due_soon"]] == ["Mine and due soon"]
+    assert [c.title for c in sections["red"]] == ["Red item"]
+    assert "Upcoming 2+2" in response.text
+    assert "Kick-off held." in response.text  # recent activity in my divisions
+
+
+def test_dashboard_stale_lists_items_without_update_for_14_days(editor_client, editor):
+    old = CommitmentFactory(
+        title="Forgotten", created_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    fresh = CommitmentFactory(title="Fresh")
+    response = editor_client.get(reverse("dashboard"))
+    stale = [c.title for c in response.context["stale"]]
+    assert old.title in stale
+    assert fresh.title not in stale
+
+
+def test_dashboard_counts_by_status_and_theme(editor_client):
+    theme = ThemeFactory(name="North Korea")
+    CommitmentFactory.create_batch(2, themes=[theme])
+    CommitmentFactory(status=Status.STALLED)
+    response = editor_client.get(reverse("dashboard"))
+    counts = dict(response.context["by_status"])
+    assert counts[Status.NOT_STARTED] == 2
+    assert counts[Status.STALLED] == 1
+    assert {t.name: t.n for t in response.context["by_theme"]}["North Korea"] == 2
+    assert 'value="2"' in response.text  # the bar itself
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_dashboard_query_count_is_pinned(editor_client, rows, django_assert_num_queries, division):
+    for _ in range(rows):
+        CommitmentFactory(
+            lead_division=division,
+            owner=UserFactory(),
+            themes=[ThemeFactory()],
+            target_date=timezone.localdate(),
+        )
+    editor_client.get(reverse("dashboard"))
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        editor_client.get(reverse("dashboard"))
+
+
+# Session, user, divisions, roles, model permissions (2), then one query per section and chart.
+DASHBOARD_QUERIES = 15
+
+
+# List ---------------------------------------------------------------------------------------------
+
+
+def test_list_filters_and_search(editor_client):
+    theme = ThemeFactory(name="Russia / Ukraine")
+    wanted = CommitmentFactory(title="Sanctions on Russia", themes=[theme], confidence="red")
+    CommitmentFactory(title="Unrelated", confidence="red")
+    CommitmentFactory(title="Also Russia but green", themes=[theme])
+    url = reverse("commitment-list")
+    response = editor_client.get(url, {"theme": theme.pk, "confidence": "red"})
+    assert [c.pk for c in response.context["page"].object_list] == [wanted.pk]
+    response = editor_client.get(url, {"q": "sanctions"})
+    assert [c.pk for c in response.context["page"].object_list] == [wanted.pk]
+
+
+def test_list_searches_quote_and_notes(editor_client, editor):
+    in_quote = CommitmentFactory(quote="They concurred on the realignment plan.")
+    in_note = CommitmentFactory()
+    services.commitment_set_status(
+        commitment=in_note, user=editor, status="in_progress", note="Discussed realignment."
+    )
+    CommitmentFactory()
+    response = editor_client.get(reverse("commitment-list"), {"q": "realignment"})
+    assert {c.pk for c in response.context["page"].object_list} == {in_quote.pk, in_note.pk}
+
+
+def test_list_overdue_filter_and_sort(editor_client):
+    today = timezone.localdate()
+    late = CommitmentFactory(target_date=today - datetime.timedelta(days=5))
+    later = CommitmentFactory(target_date=today - datetime.timedelta(days=1))
+    CommitmentFactory(target_date=today + datetime.timedelta(days=5))
+    CommitmentFactory(target_date=today - datetime.timedelta(days=9), status=Status.COMPLETED)
+    response = editor_client.get(reverse("commitment-list"), {"overdue": "on", "sort": "-target"})
+    assert [c.pk for c in response.context["page"].object_list] == [later.pk, late.pk]
+
+
+def test_list_htmx_returns_only_the_table(editor_client, commitment):
+    response = editor_client.get(reverse("commitment-list"), {"status": "open"}, **HTMX)
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div id="commitment-table"')
+    assert "<html" not in response.text
+    assert commitment.title in response.text
+
+
+def test_list_says_when_nothing_matches(editor_client, commitment):
+    response = editor_client.get(reverse("commitment-list"), {"q": "no such thing"})
+    assert "No commitment matches these filters." in response.text
+
+
+def test_list_invalid_filter_value_is_shown_not_a_500(editor_client, commitment):
+    response = editor_client.get(reverse("commitment-list"), {"theme": "999999", "page": "x"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+
+
+def test_list_paginates(editor_client):
+    meeting = MeetingFactory()
+    CommitmentFactory.create_batch(51, origin_meeting=meeting)
+    response = editor_client.get(reverse("commitment-list"), {"page": 2})
+    assert len(response.context["page"].object_list) == 1
+    assert "Page 2 of 2" in response.text
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_list_query_count_is_pinned(editor_client, rows, django_assert_num_queries):
+    for _ in range(rows):
+        CommitmentFactory(
+            owner=UserFactory(),
+            lead_division=DivisionFactory(),
+            themes=[ThemeFactory()],
+            origin_meeting=MeetingFactory(),
+        )
+    editor_client.get(reverse("commitment-list"))
+    with django_assert_num_queries(LIST_QUERIES):
+        editor_client.get(reverse("commitment-list"))
+
+
+# Session, user, roles and permissions, count, page, themes, parties, the filters' choices.
+LIST_QUERIES = 14
+
+
+def test_user_text_is_escaped(editor_client):
+    CommitmentFactory(title='<script>alert("x")</script>')
+    response = editor_client.get(reverse("commitment-list"))
+    assert "<script>alert" not in response.text
+    assert "&lt;script&gt;alert" in response.text
+
+
+# Commitment page ----------------------------------------------------------------------------------
+
+
+def test_detail_shows_quote_fields_and_timeline(editor_client, editor, commitment):
+    later = MeetingFactory(
+        title="Security Consultative Committee",
+        starts_at=commitment.origin_meeting.starts_at + datetime.timedelta(days=40),
+    )
+    services.followup_record(
+        commitment=commitment,
+        meeting=later,
+        user=editor,
+        outcome="reaffirmed",
+        note="Restated at the 2+2.",
+    )
+    services.commitment_set_status(
+        commitment=commitment,
+        user=editor,
+        status="in_progress",
+        fields={"next_step": "Draft the package"},
+        note="",
+    )
+    response = editor_client.get(commitment.get_absolute_url())
+    text = response.text
+    assert commitment.quote in text
+    assert commitment.origin_meeting.get_absolute_url() in text
+    assert "Security Consultative Committee" in text
+    assert "Restated at the 2+2." in text
+    assert "Next step: — → Draft the package" in text  # a field change from the history
+    kinds = [entry.kind for entry in response.context["timeline"]]
+    assert {"update", "followup", "change"} <= set(kinds)
+    times = [entry.at for entry in response.context["timeline"]]
+    assert times == sorted(times, reverse=True)
+
+
+def test_detail_offers_only_allowed_transitions(editor_client, division):
+    closed = CommitmentFactory(lead_division=division, status=Status.COMPLETED)
+    response = editor_client.get(closed.get_absolute_url())
+    choices = [value for value, _ in response.context["form"].fields["status"].choices]
+    assert choices == [Status.IN_PROGRESS, Status.COMPLETED]
+
+
+def test_viewer_sees_no_update_form(client, viewer, commitment):
+    client.force_login(viewer)
+    response = client.get(commitment.get_absolute_url())
+    assert response.context["form"] is None
+    assert "Save update" not in response.text
+    assert "Link a follow-up meeting" not in response.text
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_detail_query_count_is_pinned(
+    editor_client, editor, commitment, rows, django_assert_num_queries
+):
+    for i in range(rows):
+        services.commitment_set_status(
+            commitment=commitment,
+            user=UserFactory(),
+            status="in_progress",
+            note=f"Note {i}",
+            fields={"next_step": f"Step {i}"},
+        )
+        FollowUpFactory(
+            commitment=commitment,
+            meeting=MeetingFactory(
+                starts_at=commitment.origin_meeting.starts_at + datetime.timedelta(days=i + 1)
+            ),
+        )
+    editor_client.get(commitment.get_absolute_url())
+    with django_assert_num_queries(DETAIL_QUERIES):
+        editor_client.get(commitment.get_absolute_url())
+
+
+# Session, user, roles, divisions, the commitment with themes, parties and follow-ups, journal,
+# history, related names for history changes, and the meeting list for the aside.
+DETAIL_QUERIES = 12
+
+
+# In-place update ----------------------------------------------------------------------------------
+
+
+def _update_data(commitment, **overrides):
+    return {
+        "status": commitment.status,
+        "confidence": commitment.confidence,
+        "next_step": commitment.next_step,
+        "target_date": "",
+        "target_date_reason": "",
+        "next_review_date": "",
+        "note": "",
+        "evidence_url": "",
+        "loaded_version": commitment.version,
+        **overrides,
+    }
+
+
+def test_update_in_place_returns_card_and_grown_timeline(editor_client, commitment):
+    url = reverse("commitment-update", args=[commitment.pk])
+    response = editor_client.post(
+        url,
+        _update_data(
+            commitment,
+            confidence="amber",
+            note="G7 partners hesitate.",
+            target_date="2027-03-31",
+            evidence_url="https://www.mofa.go.jp/x",
+        ),
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div id="progress">')
+    assert "G7 partners hesitate." in response.text
+    assert "Amber — at risk" in response.text
+    commitment.refresh_from_db()
+    assert commitment.confidence == "amber"
+    assert commitment.target_date == datetime.date(2027, 3, 31)
+    assert commitment.status_updates.latest().evidence_url == "https://www.mofa.go.jp/x"
+
+
+def test_update_without_js_redirects(editor_client, commitment):
+    url = reverse("commitment-update", args=[commitment.pk])
+    response = editor_client.post(url, _update_data(commitment, note="Plain form."))
+    assert response.status_code == 302
+    assert response["Location"] == commitment.get_absolute_url()
+
+
+def test_update_move_needing_a_note_shows_error_next_to_the_field(editor_client, commitment):
+    url = reverse("commitment-update", args=[commitment.pk])
+    response = editor_client.post(url, _update_data(commitment, status="stalled"), **HTMX)
+    assert response.status_code == 200
+    assert 'id="id_note_error"' in response.text
+    assert "needs a note" in response.text
+    commitment.refresh_from_db()
+    assert commitment.status == Status.IN_PROGRESS
+
+
+def test_update_refuses_a_status_not_offered(editor_client, division):
+    closed = CommitmentFactory(lead_division=division, status=Status.COMPLETED)
+    url = reverse("commitment-update", args=[closed.pk])
+    response = editor_client.post(url, _update_data(closed, status="stalled", note="x"), **HTMX)
+    assert "Select a valid choice" in response.text
+    closed.refresh_from_db()
+    assert closed.status == Status.COMPLETED
+
+
+def test_update_invalid_date_and_url_are_field_errors(editor_client, commitment):
+    url = reverse("commitment-update", args=[commitment.pk])
+    response = editor_client.post(
+        url, _update_data(commitment, target_date="31/31/2027", evidence_url="not a url"), **HTMX
+    )
+    assert 'id="id_target_date_error"' in response.text
+    assert 'id="id_evidence_url_error"' in response.text
+
+
+def test_two_editors_no_lost_update(client, django_user_model, division, commitment):
+    """The second save is refused, shows what the first changed, keeps what the second typed."""
+    first = UserFactory(username="first", roles=["Editor"], divisions=[division])
+    second = UserFactory(username="second", roles=["Editor"], divisions=[division])
+    from django.test import Client
+
+    first_client, second_client = Client(), Client()
+    first_client.force_login(first)
+    second_client.force_login(second)
+    url = reverse("commitment-update", args=[commitment.pk])
+    # Both open the page at the same version.
+    loaded = _update_data(commitment)
+    first_client.post(url, {**loaded, "status": "ongoing", "note": "Standing commitment now."})
+    response = second_client.post(
+        url, {**loaded, "confidence": "red", "note": "Russia is evading sanctions."}, **HTMX
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert "Someone else saved this commitment" in text
+    assert "Ongoing" in text and "In progress" in text  # what the first person changed
+    assert "Russia is evading sanctions." in text  # what the second typed is kept
+    commitment.refresh_from_db()
+    assert commitment.status == Status.ONGOING
+    assert commitment.confidence == Confidence.GREEN
+    assert commitment.status_updates.count() == 2
+    # Saving again re-applies the second person's change on top of the first's.
+    form = response.context["form"]
+    again = {name: form.data.get(name, "") for name in loaded}
+    assert int(again["loaded_version"]) == commitment.version
+    second_client.post(url, again, **HTMX)
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.confidence) == (Status.ONGOING, Confidence.RED)
+    assert commitment.status_updates.latest().note == "Russia is evading sanctions."
+
+
+def test_conflict_without_js_answers_409(client, division, commitment, manager):
+    editor = UserFactory(roles=["Editor"], divisions=[division])
+    client.force_login(editor)
+    loaded = _update_data(commitment)
+    services.commitment_set_status(commitment=commitment, user=manager, status="ongoing", note="x")
+    response = client.post(
+        reverse("commitment-update", args=[commitment.pk]), {**loaded, "note": "mine"}
+    )
+    assert response.status_code == 409
+    assert "Someone else saved this commitment" in response.text
+
+
+# Follow-ups ---------------------------------------------------------------------------------------
+
+
+def test_link_followup(editor_client, commitment):
+    later = MeetingFactory(
+        title="Japan-U.S. Summit Meeting",
+        starts_at=commitment.origin_meeting.starts_at + datetime.timedelta(days=5),
+    )
+    page = editor_client.get(reverse("followup-create", args=[commitment.pk]), {"q": "Summit"})
+    assert "Japan-U.S. Summit Meeting" in page.text
+    response = editor_client.post(
+        reverse("followup-create", args=[commitment.pk]),
+        {"meeting": later.pk, "outcome": "advanced", "note": "Leaders endorsed the package."},
+    )
+    assert response.status_code == 302
+    follow_up = FollowUp.objects.get(commitment=commitment)
+    assert (follow_up.meeting, follow_up.outcome) == (later, "advanced")
+
+
+def test_link_followup_htmx_errors_and_redirect(editor_client, commitment):
+    url = reverse("followup-create", args=[commitment.pk])
+    response = editor_client.post(url, {"outcome": "advanced"}, **HTMX)
+    assert "Pick the meeting where it came up." in response.text
+    later = MeetingFactory(
+        starts_at=commitment.origin_meeting.starts_at + datetime.timedelta(days=2)
+    )
+    response = editor_client.post(url, {"meeting": later.pk, "outcome": "reaffirmed"}, **HTMX)
+    assert response["HX-Redirect"] == commitment.get_absolute_url()
+    response = editor_client.post(url, {"meeting": later.pk, "outcome": "reaffirmed"}, **HTMX)
+    assert "already linked" in response.text
+
+
+def test_meeting_search_as_you_type(editor_client, commitment):
+    MeetingFactory(
+        title="Extended Deterrence Dialogue",
+        place="Kings Bay",
+        starts_at=commitment.origin_meeting.starts_at + datetime.timedelta(days=3),
+    )
+    MeetingFactory(title="G7 Foreign Ministers", starts_at=timezone.now())
+    response = editor_client.get(
+        reverse("meeting-search"), {"q": "kings", "commitment": commitment.pk}, **HTMX
+    )
+    assert "Extended Deterrence Dialogue" in response.text
+    assert "G7 Foreign Ministers" not in response.text
+    assert "<html" not in response.text
+
+
+# Meetings -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seed_meeting(db):
+    meeting = MeetingFactory(
+        title="Japan-U.S. Foreign Ministers’ Meeting",
+        starts_at=aware("2022-07-29 13:43", "America/New_York"),
+        time_zone="America/New_York",
+        duration_minutes=55,
+        place="Washington D.C.",
+        readout_text="On July 29, commencing at 1:43 p.m. (local time. ...)",
+        series=MeetingSeriesFactory(name="Japan-U.S. Foreign Ministers' Meeting"),
+    )
+    hayashi = PersonFactory(family_name="Hayashi", given_name="Yoshimasa", family_name_first=True)
+    ParticipationFactory(
+        meeting=meeting, person=hayashi, title="Minister for Foreign Affairs of Japan"
+    )
+    return meeting
+
+
+def test_meeting_page_shows_local_and_japan_time(editor_client, seed_meeting):
+    response = editor_client.get(seed_meeting.get_absolute_url())
+    text = response.text
+    assert "July 29, 2022, 1:43 p.m." in text
+    assert "July 30, 2022, 2:43 a.m." in text
+    assert "HAYASHI Yoshimasa" in text
+    assert "Minister for Foreign Affairs of Japan" in text
+    assert "55 minutes" in text
+    assert "commencing at 1:43 p.m." in text
+
+
+def test_meeting_page_lists_commitments_made_and_followed_up(editor_client, seed_meeting):
+    made = CommitmentFactory(origin_meeting=seed_meeting, title="Made here")
+    other = CommitmentFactory(title="Followed up here")
+    FollowUp.objects.create(commitment=other, meeting=seed_meeting, outcome="reaffirmed")
+    text = editor_client.get(seed_meeting.get_absolute_url()).text
+    assert made.title in text and other.title in text
+
+
+def test_meeting_list_search_full_and_fragment(editor_client, seed_meeting):
+    MeetingFactory(title="G7 Summit")
+    response = editor_client.get(reverse("meeting-list"), {"q": "Foreign Ministers"})
+    assert seed_meeting.title in response.text and "G7 Summit" not in response.text
+    fragment = editor_client.get(reverse("meeting-list"), {"q": "G7"}, **HTMX)
+    assert fragment.text.lstrip().startswith('<div id="meeting-table"')
+
+
+def test_commitment_created_in_japan_shows_no_second_time(editor_client):
+    meeting = MeetingFactory(starts_at=aware("2023-04-17 18:25"), time_zone="Asia/Tokyo")
+    text = editor_client.get(meeting.get_absolute_url()).text
+    assert "April 17, 2023, 6:25 p.m." in text
+    assert "(Japan time)" not in text
+
+
+def test_pages_send_a_strict_content_security_policy(editor_client, commitment):
+    response = editor_client.get(commitment.get_absolute_url())
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self' 'nonce-" in policy
+    assert "style=" not in response.text  # no inline styles anywhere
+
+
+def test_commitment_model_ordering_is_by_origin(db):
+    assert Commitment._meta.ordering[0] == "origin_meeting__starts_at"

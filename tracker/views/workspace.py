@@ -1,0 +1,366 @@
+"""The staff workspace: dashboard, commitments, meetings.
+
+One view and one template per page; htmx requests get the page's partial
+(`"tracker/commitment_list.html#commitment-table"`), so every page also works without JavaScript.
+Every view checks its permission on the server (tests/test_permissions.py enumerates them).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from .. import services
+from ..forms import CommitmentFilterForm, FollowUpForm, StatusUpdateForm
+from ..models import (
+    OPEN_STATUSES,
+    Commitment,
+    Confidence,
+    FollowUp,
+    Meeting,
+    Participation,
+    Status,
+    StatusUpdate,
+    Theme,
+)
+from ..permissions import division_ids
+from ..timeline import commitment_timeline
+
+PAGE_SIZE = 50
+DUE_SOON_DAYS = 14
+UPCOMING_MEETING_DAYS = 30
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+
+def _require(request, permission: str, obj=None) -> None:
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+@require_GET
+def dashboard(request):
+    _require(request, "tracker.view_workspace")
+    now = timezone.now()
+    today = timezone.localdate()
+    # The dashboard's short lists show no themes or parties: no prefetching needed.
+    commitments = Commitment.objects.select_related("owner", "lead_division")
+    my_divisions = division_ids(request.user)
+    mine = commitments.open().filter(Q(owner=request.user) | Q(lead_division__in=my_divisions))
+    activity = StatusUpdate.objects.select_related("commitment", "author").order_by(
+        "-created_at", "-pk"
+    )
+    if my_divisions:
+        activity = activity.filter(commitment__lead_division__in=my_divisions)
+    status_counts = dict(
+        Commitment.objects.active().values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    by_status = [(status, status_counts.get(status, 0)) for status in Status]
+    by_theme = list(
+        Theme.objects.annotate(
+            n=Count(
+                "commitment",
+                filter=Q(
+                    commitment__is_archived=False,
+                    commitment__status__in=OPEN_STATUSES,
+                ),
+            )
+        ).order_by("-n", "name")
+    )
+    context = {
+        "mine": mine.order_by("target_date", "pk")[:20],
+        "overdue": commitments.overdue(today).order_by("target_date")[:20],
+        "due_soon": commitments.due_between(
+            today, today + datetime.timedelta(days=DUE_SOON_DAYS)
+        ).order_by("target_date")[:20],
+        "stale": commitments.stale(now).order_by("last_update_at")[:20],
+        "red": commitments.red().order_by("target_date", "pk")[:20],
+        "activity": activity[:15],
+        "by_status": by_status,
+        "status_max": max([n for _, n in by_status] or [0]) or 1,
+        "by_theme": by_theme,
+        "theme_max": max([t.n for t in by_theme] or [0]) or 1,
+        "upcoming_meetings": Meeting.objects.upcoming(now, UPCOMING_MEETING_DAYS)
+        .select_related("series")
+        .order_by("starts_at")[:10],
+        "today": today,
+        "scope_is_mine": bool(my_divisions),
+    }
+    return render(request, "tracker/dashboard.html", context)
+
+
+@require_GET
+def commitment_list(request):
+    _require(request, "tracker.view_workspace")
+    form = CommitmentFilterForm(request.GET or None)
+    queryset = form.filter(Commitment.objects.for_list().active(), today=timezone.localdate())
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+    }
+    template = "tracker/commitment_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#commitment-table"
+    return render(request, template, context)
+
+
+def _commitment_for_page(pk: int) -> Commitment:
+    return get_object_or_404(
+        Commitment.objects.for_list()
+        .with_last_update()
+        .prefetch_related(
+            Prefetch(
+                "follow_ups",
+                queryset=FollowUp.objects.select_related("meeting", "recorded_by"),
+            )
+        ),
+        pk=pk,
+    )
+
+
+def _detail_context(request, commitment: Commitment, **extra) -> dict:
+    can_edit = request.user.has_perm("tracker.edit_commitment", commitment)
+    return {
+        "commitment": commitment,
+        "timeline": commitment_timeline(commitment),
+        "can_edit": can_edit,
+        "can_link": request.user.has_perm("tracker.link_followup", commitment),
+        "form": extra.pop("form", None)
+        or (StatusUpdateForm(commitment=commitment) if can_edit else None),
+        "today": timezone.localdate(),
+        **extra,
+    }
+
+
+@require_GET
+def commitment_detail(request, pk: int):
+    _require(request, "tracker.view_workspace")
+    commitment = _commitment_for_page(pk)
+    return render(request, "tracker/commitment_detail.html", _detail_context(request, commitment))
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_update(request, pk: int):
+    """The in-place status update; refuses, with an explanation, a save over someone else's."""
+    commitment = _commitment_for_page(pk)
+    _require(request, "tracker.edit_commitment", commitment)
+    if request.method == "GET":
+        return redirect(commitment)
+    form = StatusUpdateForm(request.POST, commitment=commitment)
+    conflict = None
+    if form.is_valid():
+        try:
+            services.commitment_set_status(
+                commitment=commitment,
+                user=request.user,
+                status=form.cleaned_data["status"],
+                confidence=form.cleaned_data["confidence"],
+                note=form.cleaned_data["note"],
+                evidence_url=form.cleaned_data["evidence_url"],
+                fields=form.field_changes(),
+                expected_version=form.cleaned_data["loaded_version"],
+            )
+        except services.ConflictError as error:
+            conflict = error
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(None if field == "__all__" else field, message)
+        else:
+            messages.success(request, _("Update saved."))
+            if not request.htmx:
+                return redirect(commitment)
+            commitment = _commitment_for_page(pk)
+            return render(
+                request,
+                "tracker/commitment_detail.html#progress",
+                _detail_context(request, commitment, saved=True),
+            )
+    conflict_rows = None
+    if conflict is not None:
+        commitment = _commitment_for_page(pk)
+        form = StatusUpdateForm(
+            _reapply(request.POST, conflict.base, commitment), commitment=commitment
+        )
+        form.is_valid()
+        conflict_rows = _conflict_rows(conflict)
+    context = _detail_context(
+        request, commitment, form=form, conflict=conflict, conflict_rows=conflict_rows
+    )
+    template = "tracker/commitment_detail.html"
+    if request.htmx:
+        template += "#progress"
+    status = 409 if conflict is not None and not request.htmx else 200
+    return render(request, template, context, status=status)
+
+
+def _form_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _reapply(posted, base: dict, current: Commitment) -> dict:
+    """The form after a conflict: the current values, with what this editor changed on top.
+
+    A field the editor left as they found it takes the other person's new value; a field they
+    changed keeps their value; the note and evidence are always theirs. Based on the current
+    version, so that saving it again applies their change on top of the other person's.
+    """
+    data = {}
+    for name, current_value in StatusUpdateForm.initial_for(current).items():
+        mine = posted.get(name, "")
+        if name == "loaded_version":
+            data[name] = str(current.version)
+        elif name in base and mine == _form_value(base[name]):
+            data[name] = _form_value(current_value)
+        else:
+            data[name] = mine
+    data["note"] = posted.get("note", "")
+    data["evidence_url"] = posted.get("evidence_url", "")
+    return data
+
+
+def _conflict_rows(conflict: services.ConflictError) -> list[tuple[str, str, str]]:
+    """(field label, value when this editor loaded it, value now) for what the other changed."""
+    rows = []
+    for name, before, after in conflict.changes:
+        field = Commitment._meta.get_field(name.removesuffix("_id"))
+        if field.choices:
+            labels = dict(field.flatchoices)
+            before, after = labels.get(before, before), labels.get(after, after)
+        elif field.is_relation:
+            model = field.related_model
+            names = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=[before, after])}
+            before, after = names.get(before, "—"), names.get(after, "—")
+        rows.append((field.verbose_name, _form_value(before), _form_value(after)))
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def followup_create(request, pk: int):
+    commitment = get_object_or_404(Commitment.objects.select_related("origin_meeting"), pk=pk)
+    _require(request, "tracker.link_followup", commitment)
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.followup_record(
+                commitment=commitment,
+                user=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Follow-up linked."))
+            if request.htmx:
+                return HttpResponseClientRedirect(commitment.get_absolute_url())
+            return redirect(commitment)
+    meeting_query = request.GET.get("q", "")
+    context = {
+        "commitment": commitment,
+        "form": form,
+        "meetings": _meeting_search_results(meeting_query, commitment),
+        "meeting_query": meeting_query,
+    }
+    template = "tracker/followup_form.html"
+    if request.htmx and request.method == "POST":
+        template += "#followup-form"
+    return render(request, template, context)
+
+
+def _meeting_search_results(text: str, commitment: Commitment | None = None):
+    meetings = Meeting.objects.select_related("series").order_by("-starts_at")
+    if commitment is not None:
+        day_before = commitment.origin_meeting.starts_at - datetime.timedelta(days=1)
+        meetings = meetings.filter(starts_at__gte=day_before)
+    if text.strip():
+        meetings = meetings.search(text.strip())
+    return meetings[:15]
+
+
+@require_GET
+def meeting_search(request):
+    """Search-as-you-type for the follow-up form; without JS the form's own search does this."""
+    _require(request, "tracker.view_workspace")
+    commitment = None
+    if (commitment_pk := request.GET.get("commitment", "").strip()).isdigit():
+        commitment = (
+            Commitment.objects.select_related("origin_meeting")
+            .filter(pk=int(commitment_pk))
+            .first()
+        )
+    return render(
+        request,
+        "tracker/followup_form.html#meeting-results",
+        {"meetings": _meeting_search_results(request.GET.get("q", ""), commitment)},
+    )
+
+
+@require_GET
+def meeting_list(request):
+    _require(request, "tracker.view_workspace")
+    meetings = (
+        Meeting.objects.select_related("series")
+        .annotate(
+            commitment_count=Count("commitments", distinct=True),
+            follow_up_count=Count("follow_ups", distinct=True),
+        )
+        .order_by("-starts_at")
+    )
+    text = request.GET.get("q", "").strip()
+    if text:
+        meetings = meetings.search(text)
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "tracker/meeting_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#meeting-table"
+    return render(request, template, {"page": page, "q": text})
+
+
+@require_GET
+def meeting_detail(request, pk: int):
+    _require(request, "tracker.view_workspace")
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("series").prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("person", "side"),
+            ),
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.select_related("owner", "lead_division").order_by(
+                    "quote_position", "pk"
+                ),
+            ),
+            Prefetch(
+                "follow_ups",
+                queryset=FollowUp.objects.select_related("commitment", "recorded_by"),
+            ),
+        ),
+        pk=pk,
+    )
+    return render(
+        request, "tracker/meeting_detail.html", {"meeting": meeting, "confidence": Confidence}
+    )
