@@ -507,3 +507,26 @@ def test_pages_send_a_strict_content_security_policy(editor_client, commitment):
 
 def test_commitment_model_ordering_is_by_origin(db):
     assert Commitment._meta.ordering[0] == "origin_meeting__starts_at"
+
+
+def test_page_in_japanese_shows_japanese_labels(client, editor, commitment):
+    client.force_login(editor)
+    client.cookies["django_language"] = "ja"
+    response = client.get(commitment.get_absolute_url())
+    text = response.text
+    assert '<html lang="ja">' in text
+    assert "ダッシュボード" in text  # navigation
+    assert "次のステップ" in text  # field label
+    assert "進行中" in text  # the status, translated
+    assert commitment.title in text  # user data is not translated
+
+
+def test_japanese_error_message_for_a_missing_note(client, editor, commitment):
+    client.force_login(editor)
+    client.cookies["django_language"] = "ja"
+    response = client.post(
+        reverse("commitment-update", args=[commitment.pk]),
+        _update_data(commitment, status="stalled"),
+        **HTMX,
+    )
+    assert "理由" in response.text
