@@ -153,3 +153,34 @@ class StatusUpdateFactory(factory.django.DjangoModelFactory):
 def aware(value: str, zone: str = "Asia/Tokyo") -> datetime.datetime:
     """`aware("2022-07-29 13:43", "America/New_York")`: a local time made aware in its zone."""
     return datetime.datetime.fromisoformat(value).replace(tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+# Weekly report ------------------------------------------------------------------------------------
+
+
+def _sha256(content: bytes) -> str:
+    # Imported here because this section is appended after the module's own imports.
+    import hashlib
+
+    return hashlib.sha256(content).hexdigest()
+
+
+class IssuedReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.IssuedReport
+
+    issued_by = None
+    week = "2026-W48"
+
+
+class IssuedReportFileFactory(factory.django.DjangoModelFactory):
+    """A stored file whose checksum and size match its content."""
+
+    class Meta:
+        model = models.IssuedReportFile
+
+    report = factory.SubFactory(IssuedReportFactory)
+    format = models.ReportFormat.CSV
+    content = b"\xef\xbb\xbfID,Title\r\n"
+    sha256 = factory.LazyAttribute(lambda f: _sha256(f.content))
+    size = factory.LazyAttribute(lambda f: len(f.content))

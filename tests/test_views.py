@@ -530,3 +530,23 @@ def test_japanese_error_message_for_a_missing_note(client, editor, commitment):
         **HTMX,
     )
     assert "理由" in response.text
+
+
+def test_manager_reassigns_owner_from_the_commitment_page(client, manager, commitment):
+    new_owner = UserFactory(username="sato", first_name="Kazuki", last_name="Sato")
+    client.force_login(manager)
+    page = client.get(commitment.get_absolute_url())
+    assert "Kazuki Sato" in page.text  # offered in the reassign form
+    response = client.post(
+        reverse("commitment-reassign", args=[commitment.pk]),
+        {"owner": new_owner.pk, "lead_division": commitment.lead_division_id, "note": "Rotation."},
+    )
+    assert response.status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.owner == new_owner
+    assert commitment.status_updates.latest().note == "Rotation."
+
+
+def test_editor_sees_no_reassign_form(editor_client, commitment):
+    response = editor_client.get(commitment.get_absolute_url())
+    assert response.context["reassign_form"] is None

@@ -12,6 +12,9 @@ urlpatterns = [
     path("commitments/<int:pk>/", workspace.commitment_detail, name="commitment-detail"),
     path("commitments/<int:pk>/update/", workspace.commitment_update, name="commitment-update"),
     path(
+        "commitments/<int:pk>/reassign/", workspace.commitment_reassign, name="commitment-reassign"
+    ),
+    path(
         "commitments/<int:pk>/follow-ups/new/",
         workspace.followup_create,
         name="followup-create",

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from .. import services
-from ..forms import CommitmentFilterForm, FollowUpForm, StatusUpdateForm
+from ..forms import CommitmentFilterForm, FollowUpForm, ReassignForm, StatusUpdateForm
 from ..models import (
     OPEN_STATUSES,
     Commitment,
@@ -144,6 +144,11 @@ def _detail_context(request, commitment: Commitment, **extra) -> dict:
         "can_link": request.user.has_perm("tracker.link_followup", commitment),
         "form": extra.pop("form", None)
         or (StatusUpdateForm(commitment=commitment) if can_edit else None),
+        "reassign_form": ReassignForm(
+            initial={"owner": commitment.owner_id, "lead_division": commitment.lead_division_id}
+        )
+        if request.user.has_perm("tracker.reassign_commitment", commitment)
+        else None,
         "today": timezone.localdate(),
         **extra,
     }
@@ -209,6 +214,25 @@ def commitment_update(request, pk: int):
         template += "#progress"
     status = 409 if conflict is not None and not request.htmx else 200
     return render(request, template, context, status=status)
+
+
+@require_http_methods(["POST"])
+def commitment_reassign(request, pk: int):
+    commitment = get_object_or_404(Commitment, pk=pk)
+    _require(request, "tracker.reassign_commitment", commitment)
+    form = ReassignForm(request.POST)
+    if form.is_valid():
+        services.commitment_reassign(
+            commitment=commitment,
+            user=request.user,
+            owner=form.cleaned_data["owner"],
+            lead_division=form.cleaned_data["lead_division"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("Owner reassigned."))
+    else:
+        messages.error(request, _("Choose an existing user and division."))
+    return redirect(commitment)
 
 
 def _form_value(value) -> str:

@@ -1,0 +1,304 @@
+"""Benchmark the weekly report: build a large data set, then time build_report and every format.
+
+    python docs/bench_report.py               # 10,000 commitments, 100,000 status updates
+    python docs/bench_report.py --commitments 1000 --updates 10000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python docs/bench_report.py
+
+SQLite: a fresh database file in a temporary directory. PostgreSQL (DATABASE_URL): Django creates
+a throw-away test database next to the named one and drops it afterwards, so real data is never
+touched. Every status update also writes a history row, as the service does, so the history table
+is as large as it would be in use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--commitments", type=int, default=10_000)
+    parser.add_argument("--updates", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=48)
+    parser.add_argument("--skip", default="", help="formats to skip, e.g. pdf")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        if not os.environ.get("DATABASE_URL"):
+            os.environ["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
+        import django
+
+        django.setup()
+        from django.db import connection
+
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            run(args, connection)
+        finally:
+            connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+
+
+def run(args, connection) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import reset_queries
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from tracker import reports
+
+    now = timezone.now()
+    week = reports.last_complete_week(now)
+    _, week_end = reports.parse_iso_week(week)
+    print(f"{connection.vendor}, week {week}, building data …", flush=True)
+    started = time.perf_counter()
+    counts = build_data(args, week_end=week_end, now=now, user_model=get_user_model())
+    print(
+        f"built {counts} in {time.perf_counter() - started:.1f} s; timing (best of 1 run each):",
+        flush=True,
+    )
+
+    results: list[tuple[str, float, str]] = []
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        report = reports.build_report(week=week, now=now)
+        elapsed = time.perf_counter() - started
+    results.append(
+        ("build_report", elapsed, f"{len(queries)} queries, {len(report.open_rows)} open rows")
+    )
+
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    writers = {
+        "html": lambda: reports.render_html(report).encode(),
+        "pdf": lambda: reports.render_pdf(report),
+        "xlsx": lambda: reports.render_xlsx(report),
+        "csv": lambda: b"".join(reports.iter_csv(report)),
+    }
+    for fmt, write in writers.items():
+        if fmt in skip:
+            continue
+        started = time.perf_counter()
+        content = write()
+        elapsed = time.perf_counter() - started
+        results.append((fmt, elapsed, f"{len(content) / 1e6:.1f} MB"))
+
+    # Peak memory while streaming the CSV (the report rows are already in memory): chunks are
+    # dropped as they go, as StreamingHttpResponse does.
+    tracemalloc.start()
+    size = 0
+    for chunk in reports.iter_csv(report):
+        size += len(chunk)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    results.append(("csv stream", 0.0, f"peak {peak / 1024:.0f} KiB for {size / 1e6:.1f} MB"))
+
+    print(f"\n{'step':<14}{'seconds':>9}  notes")
+    for name, elapsed, note in results:
+        print(f"{name:<14}{elapsed:>9.2f}  {note}")
+
+
+def build_data(args, *, week_end, now, user_model) -> str:
+    from tracker.models import (
+        Commitment,
+        Confidence,
+        Division,
+        FollowUp,
+        FollowUpOutcome,
+        Meeting,
+        MeetingKind,
+        MeetingSeries,
+        Status,
+        StatusUpdate,
+        Theme,
+    )
+
+    rng = random.Random(args.seed)
+    history_model = Commitment.history.model
+    users = user_model.objects.bulk_create(
+        [
+            user_model(username=f"officer{i}", first_name="Officer", last_name=str(i))
+            for i in range(60)
+        ]
+    )
+    divisions = Division.objects.bulk_create(
+        [Division(code=f"div-{i}", name=f"Division {i}") for i in range(12)]
+    )
+    themes = Theme.objects.bulk_create(
+        [Theme(code=f"theme-{i}", name=f"Theme {i}", name_ja=f"テーマ{i}") for i in range(12)]
+    )
+    series = MeetingSeries.objects.bulk_create(
+        [MeetingSeries(name=f"Consultation {i}", kind=MeetingKind.DIALOGUE) for i in range(8)]
+    )
+    span = datetime.timedelta(days=730)
+    first = week_end - span
+    meetings = Meeting.objects.bulk_create(
+        [
+            Meeting(
+                title=f"Ministerial meeting {i}",
+                kind=MeetingKind.FOREIGN_MINISTERS,
+                series=rng.choice(series),
+                starts_at=first + datetime.timedelta(days=i * 2.4),
+                place="Tokyo",
+            )
+            for i in range(300)
+        ]
+        + [
+            Meeting(
+                title=f"Upcoming consultation {i}",
+                kind=MeetingKind.DIALOGUE,
+                series=series[i] if i % 2 == 0 else None,
+                starts_at=week_end + datetime.timedelta(days=2 + 2 * i),
+                place="Washington, D.C.",
+            )
+            for i in range(6)
+        ]
+    )
+    past_meetings = [m for m in meetings if m.starts_at < week_end]
+
+    # Each series deals with one or two themes, and commitments come up again at a series of their
+    # theme, as in life; random follow-ups would put every commitment on every briefing list.
+    series_of_theme = {theme.pk: series[i % len(series)] for i, theme in enumerate(themes)}
+
+    open_statuses = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.ONGOING, Status.STALLED]
+    moves = [*open_statuses, Status.IN_PROGRESS, Status.COMPLETED]
+    commitments = []
+    journal = []
+    history = []
+    for i in range(args.commitments):
+        created = first + datetime.timedelta(seconds=rng.uniform(0, span.total_seconds() - 86400))
+        commitments.append(
+            Commitment(
+                origin_meeting=rng.choice(past_meetings),
+                title=f"Agreed action {i}: strengthen cooperation on item {rng.randint(1, 999)}",
+                quote="The two ministers concurred to strengthen cooperation.",
+                lead_division=rng.choice(divisions),
+                owner=rng.choice(users) if rng.random() > 0.05 else None,
+                target_date=(created + datetime.timedelta(days=rng.randint(60, 1200))).date(),
+                next_step="Prepare talking points for the next consultation.",
+                follow_up_venue=rng.choice(series) if rng.random() < 0.1 else None,
+                created_at=created,
+            )
+        )
+    Commitment.objects.bulk_create(commitments, batch_size=2000)
+
+    per_commitment = [[] for _ in commitments]
+    for _ in range(args.updates - len(commitments)):
+        per_commitment[rng.randrange(len(commitments))].append(None)
+    links = []
+    for index, commitment in enumerate(commitments):
+        author = rng.choice(users)
+        status, confidence = Status.NOT_STARTED, Confidence.GREEN
+        journal.append(
+            StatusUpdate(
+                commitment=commitment,
+                author=author,
+                created_at=commitment.created_at,
+                status_to=status,
+                confidence_to=confidence,
+                note="Recorded.",
+            )
+        )
+        history.append(_history_row(history_model, commitment, commitment.created_at, "+"))
+        times = sorted(
+            rng.uniform(commitment.created_at.timestamp(), now.timestamp())
+            for _ in per_commitment[index]
+        )
+        for stamp in times:
+            at = datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC)
+            new_status = rng.choice(moves)
+            new_confidence = rng.choice(list(Confidence))
+            journal.append(
+                StatusUpdate(
+                    commitment=commitment,
+                    author=rng.choice(users),
+                    created_at=at,
+                    status_from=status,
+                    status_to=new_status,
+                    confidence_from=confidence,
+                    confidence_to=new_confidence,
+                    note="Progress reported at working level.",
+                )
+            )
+            status, confidence = new_status, new_confidence
+            commitment.status, commitment.confidence = status, confidence
+            history.append(_history_row(history_model, commitment, at, "~"))
+        # A second theme, when there is one, is one the same series deals with (see below).
+        theme = rng.choice(themes)
+        chosen = [theme]
+        partners = [
+            t
+            for t in themes
+            if t is not theme and series_of_theme[t.pk] == series_of_theme[theme.pk]
+        ]
+        if partners and rng.random() < 0.2:
+            chosen.append(rng.choice(partners))
+        for theme in chosen:
+            links.append(Commitment.themes.through(commitment_id=commitment.pk, theme_id=theme.pk))
+    Commitment.objects.bulk_update(commitments, ["status", "confidence"], batch_size=2000)
+    StatusUpdate.objects.bulk_create(journal, batch_size=5000)
+    history_model.objects.bulk_create(history, batch_size=5000)
+    Commitment.themes.through.objects.bulk_create(links, batch_size=5000)
+    meetings_of_series = {s.pk: [m for m in past_meetings if m.series_id == s.pk] for s in series}
+    theme_of = {}
+    for link in links:
+        theme_of.setdefault(link.commitment_id, link.theme_id)
+    follow_ups = []
+    for commitment in rng.sample(commitments, min(2000, len(commitments))):
+        candidates = meetings_of_series[series_of_theme[theme_of[commitment.pk]].pk]
+        if not candidates:
+            continue
+        meeting = rng.choice(candidates)
+        if meeting.starts_at >= commitment.created_at:
+            follow_ups.append(
+                FollowUp(
+                    commitment=commitment,
+                    meeting=meeting,
+                    outcome=FollowUpOutcome.REAFFIRMED,
+                    recorded_at=meeting.starts_at,
+                )
+            )
+    FollowUp.objects.bulk_create(follow_ups, batch_size=2000)
+    return (
+        f"{len(commitments)} commitments, {len(journal)} status updates, "
+        f"{len(history)} history rows, {len(follow_ups)} follow-ups"
+    )
+
+
+def _history_row(history_model, commitment, at, kind):
+    return history_model(
+        id=commitment.pk,
+        title=commitment.title,
+        quote=commitment.quote,
+        strength=commitment.strength,
+        lead_division_id=commitment.lead_division_id,
+        owner_id=commitment.owner_id,
+        origin_meeting_id=commitment.origin_meeting_id,
+        follow_up_venue_id=commitment.follow_up_venue_id,
+        status=commitment.status,
+        confidence=commitment.confidence,
+        target_date=commitment.target_date,
+        next_step=commitment.next_step,
+        is_archived=False,
+        version=1,
+        created_at=commitment.created_at,
+        updated_at=at,
+        history_date=at,
+        history_type=kind,
+    )
+
+
+if __name__ == "__main__":
+    main()

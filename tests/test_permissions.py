@@ -1,0 +1,125 @@
+"""Every URL, every role: a view that forgets its permission check makes this test fail.
+
+New URL patterns must be added to EXPECTED, so nobody can add a page without saying who may
+open it.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import CommitmentFactory, MeetingFactory, UserFactory
+from tracker.permissions import Role
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "viewer", "other_editor", "editor", "manager")
+LOGIN = "login"  # redirected to the log-in page
+# name -> (method, data, {role: expected status}); LOGIN means a redirect to the log-in page.
+ALL_READ = dict.fromkeys(ROLES[1:], 200) | {"anonymous": LOGIN}
+EDIT = {"anonymous": LOGIN, "viewer": 403, "other_editor": 403}
+MANAGE = {"anonymous": LOGIN, "viewer": 403, "other_editor": 403, "editor": 403}
+EXPECTED = {
+    "dashboard": ("get", None, ALL_READ),
+    "commitment-list": ("get", None, ALL_READ),
+    "commitment-detail": ("get", None, ALL_READ),
+    "commitment-update": (
+        "post",
+        {"status": "in_progress", "confidence": "green", "note": "ok", "loaded_version": 1},
+        EDIT | {"editor": 302, "manager": 302},
+    ),
+    "followup-create": ("get", None, EDIT | {"editor": 200, "manager": 200}),
+    "commitment-reassign": ("post", {"owner": ""}, MANAGE | {"manager": 302}),
+    "meeting-list": ("get", None, ALL_READ),
+    "meeting-search": ("get", None, ALL_READ),
+    "meeting-detail": ("get", None, ALL_READ),
+    "report": ("get", None, MANAGE | {"manager": 200}),
+    "report-download": ("get", None, MANAGE | {"manager": 200}),
+    "report-issue": ("post", {"week": "2026-W10"}, MANAGE | {"manager": 302}),
+    "issued-report-list": ("get", None, MANAGE | {"manager": 200}),
+    "issued-report-download": ("get", None, MANAGE | {"manager": 200}),
+    "readout-import": (
+        "get",
+        None,
+        {"anonymous": LOGIN, "viewer": 403, "other_editor": 200, "editor": 200, "manager": 200},
+    ),
+    "login": ("get", None, {"anonymous": 200} | dict.fromkeys(ROLES[1:], 302)),
+    "logout": ("post", None, dict.fromkeys(ROLES, 302)),
+    "password_change": ("get", None, ALL_READ),
+    "password_change_done": ("get", None, ALL_READ),
+    "set_language": ("post", {"language": "ja"}, dict.fromkeys(ROLES, 302)),
+    "admin": ("get", None, dict.fromkeys(ROLES, "admin-login")),
+}
+
+
+def _patterns(resolver=None, prefix=""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                yield "admin", prefix + str(entry.pattern)
+                continue
+            yield from _patterns(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield entry.name, prefix + str(entry.pattern)
+
+
+def test_every_url_pattern_has_an_expectation():
+    names = {name for name, _ in _patterns()}
+    assert None not in names, "Give every URL pattern a name."
+    missing = names - set(EXPECTED)
+    assert not missing, f"Say who may open these URLs in EXPECTED: {sorted(missing)}"
+
+
+@pytest.fixture
+def world(division, other_division):
+    commitment = CommitmentFactory(lead_division=division)
+    MeetingFactory()
+    users = {
+        "viewer": UserFactory(username="viewer", roles=[Role.VIEWER]),
+        "other_editor": UserFactory(
+            username="other", roles=[Role.EDITOR], divisions=[other_division]
+        ),
+        "editor": UserFactory(username="editor", roles=[Role.EDITOR], divisions=[division]),
+        "manager": UserFactory(username="manager", roles=[Role.MANAGER]),
+    }
+    return commitment, users
+
+
+def _url(name: str, commitment) -> str:
+    if name == "admin":
+        return reverse("admin:index")
+    if name in {"commitment-detail", "commitment-update", "commitment-reassign", "followup-create"}:
+        return reverse(name, args=[commitment.pk])
+    if name == "meeting-detail":
+        return reverse(name, args=[commitment.origin_meeting_id])
+    if name == "report-download":
+        return reverse(name, args=["csv"]) + "?week=2026-W10"
+    if name == "issued-report-download":
+        from tracker.reports import report_issue
+
+        issued = report_issue(
+            week="2026-W10", division=None, theme=None, user=None, formats=["csv"]
+        )
+        return reverse(name, args=[issued.pk, "csv"])
+    return reverse(name)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(world, name, role):
+    commitment, users = world
+    method, data, expected_by_role = EXPECTED[name]
+    expected = expected_by_role[role]
+    client = Client()
+    if role != "anonymous":
+        client.force_login(users[role])
+    url = _url(name, commitment)
+    response = getattr(client, method)(url, data or {})
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    elif expected == "admin-login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+    else:
+        assert response.status_code == expected, (name, role, response.status_code)

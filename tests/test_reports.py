@@ -1,0 +1,786 @@
+"""The weekly report: its content as of a week's end, every format, the command, the views."""
+
+import csv
+import datetime
+import hashlib
+import io
+import zoneinfo
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tests.factories import (
+    CommitmentFactory,
+    DivisionFactory,
+    FollowUpFactory,
+    MeetingFactory,
+    MeetingSeriesFactory,
+    ThemeFactory,
+    UserFactory,
+    aware,
+)
+from tracker import reports, services
+from tracker.models import (
+    Commitment,
+    Confidence,
+    FollowUpOutcome,
+    IssuedReport,
+    IssuedReportFile,
+    Status,
+)
+
+# Monday 24 to Sunday 30 November 2025, Japan time.
+WEEK = "2025-W48"
+START = aware("2025-11-24 00:00")
+END = aware("2025-12-01 00:00")
+NOW = aware("2026-01-15 12:00")
+HOSTILE = '=HYPERLINK("http://evil.example","x")'
+JAPANESE = "「拉致問題の早期解決」"
+
+
+def move(commitment, status, at, *, user, confidence=None, note="Moved."):
+    services.commitment_set_status(
+        commitment=commitment, user=user, status=status, confidence=confidence, note=note, at=at
+    )
+    commitment.refresh_from_db()
+
+
+class World:
+    """Five commitments whose state at the end of WEEK is worked out by hand in the tests."""
+
+    def __init__(self):
+        self.security = ThemeFactory(code="security", name="Security and defence")
+        self.russia = ThemeFactory(code="russia", name="Russia/Ukraine")
+        self.economy = ThemeFactory(code="economy", name="Economic order")
+        self.na = DivisionFactory(code="na1", name="North America Division")
+        self.europe = DivisionFactory(code="europe", name="Europe Division")
+        self.scc = MeetingSeriesFactory(name="Japan-U.S. Security Consultative Committee")
+        self.origin = MeetingFactory(
+            title="Japan-U.S. Foreign Ministers' Meeting",
+            starts_at=aware("2025-07-29 13:43", "America/New_York"),
+        )
+        self.officer = UserFactory(username="tanaka", first_name="Hanako", last_name="Tanaka")
+        self.author = UserFactory(username="suzuki", first_name="Ichiro", last_name="Suzuki")
+
+        self.sanctions = self.make(
+            "Implement strong sanctions against Russia",
+            themes=[self.russia],
+            lead_division=self.europe,
+            target_date=datetime.date(2026, 3, 31),
+            next_step="Align the next package with the G7.",
+        )
+        self.realignment = self.make(
+            "Implement the realignment plan",
+            themes=[self.security],
+            target_date=datetime.date(2025, 11, 1),
+            follow_up_venue=self.scc,
+        )
+        self.deterrence = self.make(
+            "Strengthen extended deterrence", themes=[self.security], owner=None
+        )
+        self.ipef = self.make("Advance the IPEF negotiations", themes=[self.economy])
+
+        move(self.sanctions, Status.IN_PROGRESS, aware("2025-11-10 09:00"), user=self.author)
+        move(self.ipef, Status.COMPLETED, aware("2025-11-05 10:00"), user=self.author, note="Done.")
+        # During the week.
+        move(
+            self.sanctions,
+            Status.STALLED,
+            aware("2025-11-26 15:00"),
+            user=self.author,
+            confidence=Confidence.RED,
+            note="The EU package is delayed.",
+        )
+        move(
+            self.realignment,
+            Status.IN_PROGRESS,
+            aware("2025-11-27 10:00"),
+            user=self.officer,
+            confidence=Confidence.AMBER,
+            note="The working group met.",
+        )
+        self.new = self.make(
+            "Hold a 2+2 early next year", created="2025-11-25 11:00", themes=[self.security]
+        )
+        self.held = MeetingFactory(
+            title="Japan-U.S. Foreign Ministers' Telephone Talk",
+            starts_at=aware("2025-11-28 08:00"),
+        )
+        FollowUpFactory(
+            commitment=self.sanctions,
+            meeting=self.held,
+            outcome=FollowUpOutcome.PROGRESS_REPORTED,
+            note="Discussed the next package.",
+            recorded_by=self.author,
+            recorded_at=aware("2025-11-28 18:00"),
+        )
+        # Deterrence came up at the committee before: security items now point to the series.
+        FollowUpFactory(
+            commitment=self.deterrence,
+            meeting=MeetingFactory(
+                title="Security Consultative Committee 2025",
+                series=self.scc,
+                starts_at=aware("2025-09-10 10:00"),
+            ),
+            recorded_at=aware("2025-09-11 10:00"),
+        )
+        self.upcoming = MeetingFactory(
+            title="Security Consultative Committee (2+2)",
+            series=self.scc,
+            starts_at=aware("2025-12-05 10:00"),
+        )
+        self.too_late = MeetingFactory(
+            title="Committee beyond the horizon",
+            series=self.scc,
+            starts_at=aware("2025-12-20 10:00"),
+        )
+
+    def make(self, title, *, created="2025-08-01 10:00", **fields):
+        fields.setdefault("owner", self.officer)
+        fields.setdefault("lead_division", self.na)
+        return CommitmentFactory(
+            title=title,
+            origin_meeting=self.origin,
+            author=self.author,
+            created_at=aware(created),
+            **fields,
+        )
+
+
+@pytest.fixture
+def world(db):
+    return World()
+
+
+def build(**kwargs):
+    return reports.build_report(week=WEEK, now=NOW, **kwargs)
+
+
+def titles(rows):
+    return [row.title for row in rows]
+
+
+def csv_rows(report):
+    data = b"".join(reports.iter_csv(report))
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+# Weeks --------------------------------------------------------------------------------------------
+
+
+def test_parse_iso_week_gives_monday_to_monday_in_the_configured_time_zone():
+    start, end = reports.parse_iso_week("2026-W48")
+    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")
+    assert start == datetime.datetime(2026, 11, 23, tzinfo=tokyo)
+    assert end == datetime.datetime(2026, 11, 30, tzinfo=tokyo)
+    assert start.utcoffset() == datetime.timedelta(hours=9)
+    assert reports.parse_iso_week("2026-w53")[0].date() == datetime.date(2026, 12, 28)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026-W60", "has no week 60"),
+        ("2025-W53", "has no week 53"),
+        ("2026-W00", "has no week 0"),
+        ("2026-48", "is not an ISO week"),
+        ("W48", "is not an ISO week"),
+        ("", "is not an ISO week"),
+    ],
+)
+def test_parse_iso_week_refuses_bad_weeks_with_a_clear_message(text, message):
+    with pytest.raises(ValueError, match=message):
+        reports.parse_iso_week(text)
+
+
+def test_last_complete_week_is_the_week_before_now_in_japan_time():
+    assert reports.last_complete_week(aware("2026-11-26 10:00")) == "2026-W47"
+    # Sunday 16:30 UTC is already Monday in Tokyo: the week just ended is complete.
+    assert reports.last_complete_week(aware("2026-11-29 16:30", "UTC")) == "2026-W48"
+    assert reports.last_complete_week(aware("2026-01-01 09:00")) == "2025-W52"
+
+
+def test_build_report_refuses_a_week_that_has_not_begun(db):
+    with pytest.raises(ValueError, match="has not begun"):
+        reports.build_report(week="2026-W10", now=aware("2026-02-01 10:00"))
+
+
+# Content ------------------------------------------------------------------------------------------
+
+
+def test_summary_counts_by_status_and_confidence_with_the_change_since_last_week(world):
+    report = build()
+    status = {row.key: (row.count, row.previous, row.change) for row in report.status_counts}
+    assert status[Status.NOT_STARTED] == (2, 2, 0)
+    assert status[Status.IN_PROGRESS] == (1, 1, 0)
+    assert status[Status.STALLED] == (1, 0, 1)
+    assert status[Status.COMPLETED] == (1, 1, 0)
+    confidence = {row.key: (row.count, row.previous) for row in report.confidence_counts}
+    assert confidence == {
+        Confidence.RED: (1, 0),
+        Confidence.AMBER: (1, 0),
+        Confidence.GREEN: (2, 3),
+    }
+    assert (report.total.count, report.total.previous, report.total.change_text) == (5, 4, "+1")
+    assert (report.open_total.count, report.open_total.previous) == (4, 3)
+
+
+def test_what_changed_lists_moves_with_notes_and_authors_new_items_and_meetings(world):
+    report = build()
+    moves = [
+        (c.commitment.title, c.status_from, c.status_to, c.confidence_to, c.note, c.author)
+        for c in report.changes
+    ]
+    assert moves == [
+        (
+            "Implement strong sanctions against Russia",
+            Status.IN_PROGRESS,
+            Status.STALLED,
+            Confidence.RED,
+            "The EU package is delayed.",
+            "Ichiro Suzuki",
+        ),
+        (
+            "Implement the realignment plan",
+            Status.NOT_STARTED,
+            Status.IN_PROGRESS,
+            Confidence.AMBER,
+            "The working group met.",
+            "Hanako Tanaka",
+        ),
+    ]
+    assert titles(report.new_commitments) == ["Hold a 2+2 early next year"]
+    [held] = report.meetings_held
+    assert held.title == "Japan-U.S. Foreign Ministers' Telephone Talk"
+    assert [(f.commitment.title, f.outcome, f.note, f.recorded_by) for f in held.follow_ups] == [
+        (
+            "Implement strong sanctions against Russia",
+            FollowUpOutcome.PROGRESS_REPORTED,
+            "Discussed the next package.",
+            "Ichiro Suzuki",
+        )
+    ]
+    assert report.has_changes
+
+
+def test_a_week_without_changes_says_so(world):
+    report = reports.build_report(week="2025-W44", now=NOW)  # 27 Oct to 2 Nov: nothing happened
+    assert report.changes == []
+    assert report.new_commitments == []
+    assert report.meetings_held == []
+    assert not report.has_changes
+    assert report.total.change == 0
+    html = reports.render_html(report)
+    assert "No changes this week." in html
+    assert "No meetings held this week." in html
+
+
+def test_needs_attention_lists_overdue_red_stale_and_ownerless_items(world):
+    groups = {group.key: titles(group.rows) for group in build().attention}
+    assert groups == {
+        "overdue": ["Implement the realignment plan"],
+        "red": ["Implement strong sanctions against Russia"],
+        "stale": ["Strengthen extended deterrence"],
+        "no_owner": ["Strengthen extended deterrence"],
+    }
+
+
+def test_coming_up_lists_the_next_fortnights_meetings_with_their_briefing_list(world):
+    [meeting] = build().upcoming
+    assert meeting.title == "Security Consultative Committee (2+2)"
+    # Realignment names the series as venue; deterrence came up there; the new item shares the
+    # security theme with it. Sanctions (another theme) and the closed IPEF item do not point.
+    assert set(titles(meeting.briefing)) == {
+        "Implement the realignment plan",
+        "Strengthen extended deterrence",
+        "Hold a 2+2 early next year",
+    }
+
+
+def test_full_table_lists_open_commitments_grouped_by_theme(world):
+    report = build()
+    groups = {group.name: titles(group.rows) for group in report.open_by_theme}
+    assert groups == {
+        "Russia/Ukraine": ["Implement strong sanctions against Russia"],
+        # By target date (none last), then title.
+        "Security and defence": [
+            "Implement the realignment plan",
+            "Hold a 2+2 early next year",
+            "Strengthen extended deterrence",
+        ],
+    }
+    sanctions = report.open_by_theme[0].rows[0]
+    assert sanctions.origin_meeting == "Japan-U.S. Foreign Ministers' Meeting"
+    assert sanctions.owner == "Hanako Tanaka"
+    assert sanctions.division == "Europe Division"
+    assert (sanctions.status, sanctions.confidence) == (Status.STALLED, Confidence.RED)
+    assert sanctions.target_date == datetime.date(2026, 3, 31)
+    assert sanctions.last_update == aware("2025-11-26 15:00")
+    assert sanctions.next_step == "Align the next package with the G7."
+
+
+def test_filters_by_division_and_theme(world):
+    europe = build(division=world.europe)
+    assert titles(europe.open_rows) == ["Implement strong sanctions against Russia"]
+    assert europe.total.count == 1
+    assert "Division: Europe Division" in europe.filters_text
+    security = build(theme=world.security)
+    assert set(titles(security.open_rows)) == {
+        "Implement the realignment plan",
+        "Strengthen extended deterrence",
+        "Hold a 2+2 early next year",
+    }
+    assert [c.commitment.title for c in security.changes] == ["Implement the realignment plan"]
+
+
+def test_a_past_week_reads_the_same_after_later_updates(world):
+    before = build()
+    before_csv = b"".join(reports.iter_csv(before))
+    before_html = reports.render_html(before)
+
+    FollowUpFactory(
+        commitment=world.realignment,
+        meeting=world.held,
+        recorded_at=aware("2025-12-03 09:00"),
+    )
+    move(world.realignment, Status.COMPLETED, aware("2025-12-10 10:00"), user=world.officer)
+    move(
+        world.sanctions,
+        Status.IN_PROGRESS,
+        aware("2025-12-02 10:00"),
+        user=world.officer,
+        confidence=Confidence.GREEN,
+        note="Package agreed.",
+    )
+    services.commitment_update(
+        commitment=world.sanctions, user=world.officer, title="Renamed later", next_step="Other."
+    )
+    services.commitment_reassign(
+        commitment=world.deterrence,
+        user=world.officer,
+        owner=world.officer,
+        lead_division=world.europe,
+    )
+    services.commitment_update(commitment=world.new, user=world.officer, is_archived=True)
+    CommitmentFactory(
+        title="Created after the week", author=world.author, origin_meeting=world.origin
+    )
+
+    after = build()
+    assert b"".join(reports.iter_csv(after)) == before_csv
+    assert reports.render_html(after) == before_html
+    assert after.status_counts == before.status_counts
+    # The later changes (written now, by the clock) are visible in the current week's report.
+    current = reports.build_report(week=reports.week_label(timezone.localdate()))
+    assert "Renamed later" in titles(current.open_rows)
+    assert "Hold a 2+2 early next year" not in titles(current.open_rows)
+
+
+def test_title_and_owner_come_from_the_history_row_before_the_weeks_end(world):
+    history = Commitment.history.filter(id=world.sanctions.pk)
+    history.update(history_date=aware("2025-08-01 10:00"))
+    services.commitment_update(
+        commitment=world.sanctions, user=world.officer, title="Renamed in time"
+    )
+    history.filter(title="Renamed in time").update(history_date=aware("2025-11-20 10:00"))
+    services.commitment_update(
+        commitment=world.sanctions, user=world.officer, title="Renamed too late"
+    )
+
+    assert "Renamed in time" in titles(build().open_rows)
+    assert "Renamed too late" not in titles(build().open_rows)
+
+
+def test_build_report_query_count_does_not_grow_with_commitments(world, django_assert_num_queries):
+    with django_assert_num_queries(11):
+        few = build()
+    for index in range(30):
+        commitment = world.make(f"Extra item {index}", themes=[world.security, world.russia])
+        move(commitment, Status.IN_PROGRESS, aware("2025-11-26 10:00"), user=world.author)
+        FollowUpFactory(
+            commitment=commitment, meeting=world.held, recorded_at=aware("2025-11-28 19:00")
+        )
+    with django_assert_num_queries(11):
+        many = build()
+    assert len(many.open_rows) == len(few.open_rows) + 30
+    assert len(many.changes) == len(few.changes) + 30
+
+
+# Formats ------------------------------------------------------------------------------------------
+
+
+def test_neutralise_makes_formulas_text_and_leaves_the_rest():
+    for hostile in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "＝1+1"):
+        assert reports.neutralise(hostile) == "'" + hostile
+    assert reports.neutralise("Implement the plan") == "Implement the plan"
+    assert reports.neutralise(-1) == -1
+    assert reports.neutralise(None) is None
+
+
+def test_csv_is_utf8_with_bom_and_neutralises_formulas(world):
+    world.make(HOSTILE, themes=[world.economy])
+    world.make(JAPANESE, themes=[world.economy])
+    rows = csv_rows(build())
+    header, *body = rows
+    assert header[:3] == ["ID", "Title", "Themes"]
+    by_title = {row[1]: row for row in body}
+    assert "'" + HOSTILE in by_title
+    assert HOSTILE not in by_title
+    assert JAPANESE in by_title
+    sanctions = by_title["Implement strong sanctions against Russia"]
+    assert sanctions[2:] == [
+        "Russia/Ukraine",
+        "Japan-U.S. Foreign Ministers' Meeting",
+        "Hanako Tanaka",
+        "Europe Division",
+        "Stalled",
+        "Red — off track",
+        "2026-03-31",
+        "2025-11-26 15:00",
+        "Align the next package with the G7.",
+    ]
+    assert len(body) == 6
+
+
+def test_xlsx_has_one_sheet_per_section_with_frozen_bold_filtered_headers_and_real_dates(world):
+    world.make(HOSTILE, themes=[world.economy])
+    book = load_workbook(io.BytesIO(reports.render_xlsx(build())))
+    assert book.sheetnames == [
+        "Summary",
+        "What changed",
+        "New commitments",
+        "Meetings held",
+        "Needs attention",
+        "Coming up",
+        "Open commitments",
+        "About",
+    ]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+        assert sheet["A1"].font.bold
+        assert sheet.auto_filter.ref.startswith("A1:")
+    table = book["Open commitments"]
+    assert table.column_dimensions["B"].width == 48
+    rows = {row[1]: row for row in table.iter_rows(min_row=2, values_only=True)}
+    assert "'" + HOSTILE in rows
+    assert all(cell.data_type == "s" for cell in table["B"][1:])
+    sanctions = rows["Implement strong sanctions against Russia"]
+    assert sanctions[8] == datetime.datetime(2026, 3, 31)
+    assert sanctions[9] == datetime.datetime(2025, 11, 26, 15, 0)
+    assert table.auto_filter.ref == f"A1:K{table.max_row}"
+    changes = list(book["What changed"].iter_rows(min_row=2, values_only=True))
+    assert [row[2] for row in changes] == [
+        "Implement strong sanctions against Russia",
+        "Implement the realignment plan",
+    ]
+    assert changes[0][0] == datetime.datetime(2025, 11, 26, 15, 0)
+    summary = {
+        (row[0], row[1]): row[2:] for row in book["Summary"].iter_rows(min_row=2, values_only=True)
+    }
+    assert summary[("Status", "Stalled")] == (1, 0, 1)
+
+
+def test_pdf_is_a4_with_page_numbers_header_and_japanese_text(world):
+    world.make(JAPANESE, themes=[world.economy])
+    pdf = PdfReader(io.BytesIO(reports.render_pdf(build())))
+    first = pdf.pages[0]
+    assert (round(float(first.mediabox.width)), round(float(first.mediabox.height))) == (842, 595)
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert JAPANESE in text
+    assert "Weekly status report 2025-W48" in text
+    assert "Week 2025-W48 (2025-11-24 – 2025-11-30)" in text
+    assert f"1 / {len(pdf.pages)}" in text
+    assert "Implement strong sanctions against Russia" in text
+    assert "The EU package is delayed." in text
+    assert "No owner" in text
+
+
+def test_html_file_stands_alone_and_escapes_user_text(world):
+    world.make("<script>alert(1)</script>", themes=[world.economy])
+    html = reports.render_html(build())
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<style>" in html and ".report-header" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
+    assert "Strengthen extended deterrence" in html
+
+
+# Issuing ------------------------------------------------------------------------------------------
+
+
+def test_report_issue_keeps_every_format_with_its_checksum(world, manager):
+    issued = reports.report_issue(
+        week=WEEK, division=None, theme=None, user=manager, formats=reports.FORMATS, now=NOW
+    )
+    files = {f.format: f for f in issued.files.all()}
+    assert sorted(files) == ["csv", "html", "pdf", "xlsx"]
+    for stored in files.values():
+        content = bytes(stored.content)
+        assert stored.sha256 == hashlib.sha256(content).hexdigest()
+        assert stored.size == len(content)
+    assert bytes(files["csv"].content) == b"".join(reports.iter_csv(build()))
+    assert (issued.week, issued.issued_by, issued.issued_at) == (WEEK, manager, NOW)
+
+
+def test_command_writes_one_format_to_the_named_file_and_records_the_issue(world, tmp_path):
+    target = tmp_path / "report.pdf"
+    out = io.StringIO()
+    call_command(
+        "weekly_report", "--week", WEEK, "--format", "pdf", "--output", str(target), stdout=out
+    )
+    assert target.read_bytes().startswith(b"%PDF")
+    issued = IssuedReport.objects.get()
+    assert issued.issued_by is None
+    assert issued.week == WEEK
+    [stored] = issued.files.all()
+    assert bytes(stored.content) == target.read_bytes()
+    assert stored.sha256 in out.getvalue()
+
+
+def test_command_defaults_to_the_last_complete_week_in_every_format(db, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    call_command("weekly_report", stdout=io.StringIO())
+    week = reports.last_complete_week()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"weekly-report-{week}.{ext}" for ext in ("csv", "html", "pdf", "xlsx")
+    ]
+    assert IssuedReport.objects.get().files.count() == 4
+
+
+def test_command_takes_formats_comma_separated_or_repeated_into_a_directory(world, tmp_path):
+    call_command(
+        "weekly_report",
+        "--week",
+        WEEK,
+        "--format",
+        "csv,xlsx",
+        "--format",
+        "csv",
+        "--division",
+        "na1",
+        "--user",
+        "tanaka",
+        "--output",
+        str(tmp_path / "out"),
+        stdout=io.StringIO(),
+    )
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "weekly-report-2025-W48-na1.csv",
+        "weekly-report-2025-W48-na1.xlsx",
+    ]
+    issued = IssuedReport.objects.get()
+    assert (issued.division, issued.issued_by) == (world.na, world.officer)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--week", "2026-W60"], "has no week 60"),
+        (["--week", "2026-48"], "is not an ISO week"),
+        (["--format", "docx"], "Unknown format docx"),
+        (["--division", "nowhere"], "No division with code “nowhere”"),
+        (["--theme", "nothing"], "No theme with code “nothing”"),
+        (["--user", "nobody"], "No user “nobody”"),
+        (["--email"], "REPORT_RECIPIENTS"),
+    ],
+)
+def test_command_explains_bad_arguments(db, tmp_path, settings, arguments, message):
+    settings.REPORT_RECIPIENTS = []
+    with pytest.raises(CommandError, match=message):
+        call_command("weekly_report", *arguments, "--output", str(tmp_path), stdout=io.StringIO())
+    assert not IssuedReport.objects.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_command_exits_non_zero_on_a_bad_week(db, capsys):
+    from django.core.management import ManagementUtility
+
+    with pytest.raises(SystemExit) as exit_info:
+        ManagementUtility(["manage.py", "weekly_report", "--week", "2026-W60"]).execute()
+    assert exit_info.value.code != 0
+    assert "has no week 60" in capsys.readouterr().err
+
+
+def test_command_emails_pdf_and_xlsx_to_the_distribution_list(world, tmp_path, settings):
+    settings.REPORT_RECIPIENTS = ["directors@example.org", "bureau@example.org"]
+    call_command(
+        "weekly_report",
+        "--week",
+        WEEK,
+        "--format",
+        "csv",
+        "--output",
+        str(tmp_path / "r.csv"),
+        "--email",
+        stdout=io.StringIO(),
+    )
+    [message] = mail.outbox
+    assert message.to == ["directors@example.org", "bureau@example.org"]
+    assert "2025-W48" in message.subject
+    attachments = {name: (content, mimetype) for name, content, mimetype in message.attachments}
+    assert sorted(attachments) == ["weekly-report-2025-W48.pdf", "weekly-report-2025-W48.xlsx"]
+    pdf, pdf_type = attachments["weekly-report-2025-W48.pdf"]
+    assert pdf.startswith(b"%PDF") and pdf_type == "application/pdf"
+    stored = IssuedReport.objects.get().files.get(format="xlsx")
+    assert bytes(stored.content) == attachments["weekly-report-2025-W48.xlsx"][0]
+    assert (tmp_path / "r.csv").exists()
+
+
+# Views --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def issued(world, manager):
+    return reports.report_issue(
+        week=WEEK, division=world.na, theme=None, user=manager, formats=reports.FORMATS, now=NOW
+    )
+
+
+@pytest.mark.parametrize("who", ["viewer", "editor"])
+def test_only_managers_see_the_report_pages(request, client, world, issued, who):
+    client.force_login(request.getfixturevalue(who))
+    pages = [
+        reverse("report"),
+        reverse("report-download", args=["pdf"]),
+        reverse("issued-report-list"),
+        reverse("issued-report-download", args=[issued.pk, "pdf"]),
+    ]
+    for url in pages:
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("report-issue"), {"week": WEEK}).status_code == 403
+    assert IssuedReport.objects.count() == 1
+
+
+def test_manager_sees_the_report_for_a_week_with_its_filters(client, manager, world):
+    client.force_login(manager)
+    response = client.get(reverse("report"), {"week": WEEK, "division": "na1"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Weekly status report 2025-W48" in html
+    assert "Division: North America Division" in html
+    assert "Implement the realignment plan" in html
+    assert "Implement strong sanctions against Russia" not in html
+    assert (
+        f'href="{reverse("report-download", args=["pdf"])}?week=2025-W48&amp;division=na1"' in html
+    )
+    # The Content-Security-Policy forbids inline styles.
+    assert "<style" not in html and 'style="' not in html
+    assert "tracker/report.css" in html
+
+
+def test_report_page_defaults_to_the_last_complete_week(client, manager, db):
+    client.force_login(manager)
+    response = client.get(reverse("report"))
+    assert response.status_code == 200
+    assert response.context["report"].week == reports.last_complete_week()
+
+
+@pytest.mark.parametrize(
+    ("week", "message"),
+    [
+        ("2026-W60", "has no week 60"),
+        ("next week", "is not an ISO week"),
+        ("2999-W01", "not begun"),
+    ],
+)
+def test_report_page_shows_a_bad_week_next_to_the_field(client, manager, db, week, message):
+    client.force_login(manager)
+    response = client.get(reverse("report"), {"week": week})
+    assert response.status_code == 200
+    assert response.context["report"] is None
+    assert message in str(response.context["form"].errors["week"])
+    assert message in response.content.decode()
+
+
+def test_report_page_query_count_is_pinned(client, manager, world, django_assert_num_queries):
+    client.force_login(manager)
+    # The first request records the session's last activity; later ones do not write.
+    client.get(reverse("report"))
+    with django_assert_num_queries(17):
+        response = client.get(reverse("report"), {"week": WEEK, "theme": "security"})
+    assert response.status_code == 200
+    for index in range(20):
+        world.make(f"Extra item {index}", themes=[world.security])
+    with django_assert_num_queries(17):
+        client.get(reverse("report"), {"week": WEEK, "theme": "security"})
+
+
+def test_downloads_in_each_format(client, manager, world):
+    client.force_login(manager)
+    url = reverse("report-download", args=["csv"])
+    response = client.get(url, {"week": WEEK, "theme": "russia"})
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="weekly-report-2025-W48-russia.csv"'
+    )
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbfID,Title")
+    assert b"Implement strong sanctions against Russia" in body
+    assert b"realignment" not in body
+    pdf = client.get(reverse("report-download", args=["pdf"]), {"week": WEEK})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    xlsx = client.get(reverse("report-download", args=["xlsx"]), {"week": WEEK})
+    assert load_workbook(io.BytesIO(xlsx.content)).sheetnames[0] == "Summary"
+
+
+def test_download_refuses_an_unknown_format_and_redirects_a_bad_week(client, manager, db):
+    client.force_login(manager)
+    assert client.get(reverse("report-download", args=["docx"]), {"week": WEEK}).status_code == 404
+    response = client.get(reverse("report-download", args=["pdf"]), {"week": "2026-W60"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("report"))
+
+
+def test_manager_issues_a_report_and_downloads_it_again_byte_for_byte(client, manager, world):
+    client.force_login(manager)
+    assert client.get(reverse("report-issue")).status_code == 405
+    response = client.post(
+        reverse("report-issue"), {"week": WEEK, "theme": "security"}, follow=True
+    )
+    assert response.redirect_chain == [(reverse("issued-report-list"), 302)]
+    assert "Report 2025-W48 issued" in response.content.decode()
+    issued = IssuedReport.objects.get()
+    assert (issued.issued_by, issued.theme, issued.week) == (manager, world.security, WEEK)
+    assert sorted(issued.files.values_list("format", flat=True)) == ["csv", "html", "pdf", "xlsx"]
+    listing = response.content.decode()
+    for stored in IssuedReportFile.objects.filter(report=issued):
+        url = reverse("issued-report-download", args=[issued.pk, stored.format])
+        assert url in listing
+        download = client.get(url)
+        assert download.content == bytes(stored.content)
+        assert download["X-Content-SHA256"] == hashlib.sha256(download.content).hexdigest()
+        assert download["Content-Disposition"] == (
+            f'attachment; filename="weekly-report-2025-W48-security.{stored.format}"'
+        )
+
+
+def test_issuing_a_bad_week_issues_nothing(client, manager, db):
+    client.force_login(manager)
+    response = client.post(reverse("report-issue"), {"week": "2026-W60"})
+    assert response.status_code == 302
+    assert not IssuedReport.objects.exists()
+
+
+def test_issued_download_of_a_missing_format_is_404(client, manager, db):
+    issued = IssuedReport.objects.create(week=WEEK)
+    client.force_login(manager)
+    assert client.get(reverse("issued-report-download", args=[issued.pk, "pdf"])).status_code == 404
+    assert client.get(reverse("issued-report-download", args=[999, "pdf"])).status_code == 404
+
+
+def test_issued_list_shows_who_issued_what(client, admin_user, issued):
+    client.force_login(admin_user)
+    cron = IssuedReport.objects.create(week="2025-W47")
+    response = client.get(reverse("issued-report-list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2025-W48" in html and "North America Division" in html
+    assert "manager" in html and "scheduled command" in html
+    assert list(response.context["page"].object_list) == [cron, issued]

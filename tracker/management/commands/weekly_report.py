@@ -1,0 +1,149 @@
+"""Issue the weekly status report from cron: write the files, keep them, optionally e-mail them.
+
+python manage.py weekly_report                      # last complete week, every format
+python manage.py weekly_report --week 2026-W48 --format pdf --output report.pdf
+python manage.py weekly_report --format pdf,xlsx --output reports/ --email
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from tracker import reports
+from tracker.models import Division, ReportFormat, Theme
+
+EMAILED_FORMATS = (ReportFormat.PDF, ReportFormat.XLSX)
+
+
+class Command(BaseCommand):
+    help = (
+        "Issue the weekly status report for an ISO week: write it in the chosen formats, keep the "
+        "issued files in the database and, with --email, send the PDF and XLSX to "
+        "REPORT_RECIPIENTS."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--week", help="ISO week such as 2026-W48 (default: the last complete week)."
+        )
+        parser.add_argument(
+            "--format",
+            action="append",
+            dest="formats",
+            metavar="FORMAT",
+            help=f"{', '.join(reports.FORMATS)}; repeat or separate with commas (default: all).",
+        )
+        parser.add_argument(
+            "--output",
+            help="File to write (one format) or directory (several formats); "
+            "default: weekly-report-<week>.<ext> in the current directory.",
+        )
+        parser.add_argument("--division", metavar="CODE", help="Only this division.")
+        parser.add_argument("--theme", metavar="CODE", help="Only this theme.")
+        parser.add_argument(
+            "--email", action="store_true", help="Send the PDF and XLSX to REPORT_RECIPIENTS."
+        )
+        parser.add_argument(
+            "--user", metavar="USERNAME", help="Record the report as issued by this user."
+        )
+
+    def handle(self, *args, **options):
+        with translation.override(settings.LANGUAGE_CODE):
+            self._handle(**options)
+
+    def _handle(self, **options):
+        try:
+            week = reports.normalise_week(options["week"] or reports.last_complete_week())
+            formats = reports.check_formats(
+                part
+                for value in (options["formats"] or reports.FORMATS)
+                for part in value.split(",")
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        division = self._lookup(Division, options["division"], "division")
+        theme = self._lookup(Theme, options["theme"], "theme")
+        user = self._user(options["user"])
+        recipients = list(getattr(settings, "REPORT_RECIPIENTS", []) or [])
+        if options["email"] and not recipients:
+            raise CommandError(
+                "--email needs a distribution list: set REPORT_RECIPIENTS (comma-separated "
+                "addresses) in the environment."
+            )
+        targets = self._targets(options["output"], formats, week, division, theme)
+
+        rendered = set(formats) | (set(EMAILED_FORMATS) if options["email"] else set())
+        try:
+            issued = reports.report_issue(
+                week=week, division=division, theme=theme, user=user, formats=rendered
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        files = {f.format: f for f in issued.files.all()}
+
+        for fmt, path in targets.items():
+            try:
+                path.write_bytes(bytes(files[fmt].content))
+            except OSError as error:
+                raise CommandError(f"Cannot write {path}: {error.strerror}.") from None
+            self.stdout.write(f"{path}  sha256={files[fmt].sha256}")
+
+        if options["email"]:
+            message = EmailMessage(
+                subject=f"Weekly status report {week}",
+                body=(
+                    f"The weekly status report for {week} is attached (PDF and XLSX).\n"
+                    f"Issued report #{issued.pk}; it can be downloaded again from the tracker.\n"
+                ),
+                to=recipients,
+            )
+            for fmt in EMAILED_FORMATS:
+                message.attach(
+                    reports.file_name(issued.file_stem, fmt),
+                    bytes(files[fmt].content),
+                    reports.CONTENT_TYPES[fmt].split(";")[0],
+                )
+            message.send()
+            self.stdout.write(f"Sent to {', '.join(recipients)}.")
+        self.stdout.write(self.style.SUCCESS(f"Issued report #{issued.pk} for {week}."))
+
+    def _lookup(self, model, code: str | None, what: str):
+        if not code:
+            return None
+        try:
+            return model.objects.get(code=code)
+        except model.DoesNotExist:
+            known = ", ".join(model.objects.values_list("code", flat=True)) or "none"
+            raise CommandError(f"No {what} with code “{code}”. Known codes: {known}.") from None
+
+    def _user(self, username: str | None):
+        if not username:
+            return None
+        user_model = get_user_model()
+        try:
+            return user_model.objects.get(**{user_model.USERNAME_FIELD: username})
+        except user_model.DoesNotExist:
+            raise CommandError(f"No user “{username}”.") from None
+
+    def _targets(self, output: str | None, formats, week, division, theme) -> dict[str, Path]:
+        stem = "-".join(
+            ["weekly-report", week, *(obj.code for obj in (division, theme) if obj is not None)]
+        )
+        if output and len(formats) == 1 and not Path(output).is_dir():
+            path = Path(output)
+            if not path.parent.is_dir():
+                raise CommandError(f"The directory of {path} does not exist.")
+            return {formats[0]: path}
+        directory = Path(output) if output else Path.cwd()
+        if directory.exists() and not directory.is_dir():
+            raise CommandError(
+                f"{directory} is a file: with several formats --output names a directory."
+            )
+        directory.mkdir(parents=True, exist_ok=True)
+        return {fmt: directory / reports.file_name(stem, fmt) for fmt in formats}

@@ -1,0 +1,176 @@
+"""The weekly status report: the page, its downloads, issuing, and the issued reports.
+
+Thin: the form reads the parameters, `tracker.reports` builds and writes the report. Every view
+checks its permission on the server; only managers and superusers see any of it.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import reports
+from ..models import Division, IssuedReport, IssuedReportFile, ReportFormat, Theme
+
+DOWNLOAD_FORMATS = (ReportFormat.PDF, ReportFormat.XLSX, ReportFormat.CSV)
+PAGE_SIZE = 50
+
+
+# The form lives with its only user: forms.py belongs to the workspace.
+class ReportForm(forms.Form):
+    week = forms.CharField(
+        label=gettext_lazy("Week"),
+        max_length=10,
+        help_text=gettext_lazy("ISO week, e.g. 2026-W48 (Monday to Sunday)."),
+        widget=forms.TextInput(attrs={"type": "week", "placeholder": "2026-W48"}),
+    )
+    division = forms.ModelChoiceField(
+        Division.objects.all(),
+        label=gettext_lazy("Division"),
+        required=False,
+        to_field_name="code",
+        empty_label=gettext_lazy("All divisions"),
+    )
+    theme = forms.ModelChoiceField(
+        Theme.objects.all(),
+        label=gettext_lazy("Theme"),
+        required=False,
+        to_field_name="code",
+        empty_label=gettext_lazy("All themes"),
+    )
+
+    def __init__(self, *args, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now or timezone.now()
+
+    def clean_week(self) -> str:
+        try:
+            start, _end = reports.parse_iso_week(self.cleaned_data["week"])
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid_week") from None
+        if start > self.now:
+            raise ValidationError(
+                _("This week has not begun yet: choose a week up to the current one."),
+                code="future_week",
+            )
+        return reports.week_label(start.date())
+
+    def query_string(self) -> str:
+        params = {"week": self.cleaned_data["week"]}
+        for name in ("division", "theme"):
+            if self.cleaned_data.get(name):
+                params[name] = self.cleaned_data[name].code
+        return urlencode(params)
+
+
+def _require(request, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _report_form(request, data) -> ReportForm:
+    data = data.copy()
+    if not data.get("week"):
+        data["week"] = reports.last_complete_week()
+    return ReportForm(data)
+
+
+def _build(form: ReportForm) -> reports.WeeklyReport:
+    return reports.build_report(
+        week=form.cleaned_data["week"],
+        division=form.cleaned_data["division"],
+        theme=form.cleaned_data["theme"],
+    )
+
+
+@require_GET
+def report(request):
+    _require(request, "tracker.issue_report")
+    form = _report_form(request, request.GET)
+    context = {"form": form, "report": None}
+    if form.is_valid():
+        context["report"] = _build(form)
+        context["query"] = form.query_string()
+        context["download_formats"] = DOWNLOAD_FORMATS
+    return render(request, "tracker/report.html", context)
+
+
+@require_GET
+def report_download(request, fmt: str):
+    _require(request, "tracker.issue_report")
+    if fmt not in DOWNLOAD_FORMATS:
+        raise Http404(_("Unknown report format."))
+    form = _report_form(request, request.GET)
+    if not form.is_valid():
+        # The page shows what is wrong next to the field.
+        return redirect(f"{reverse('report')}?{request.GET.urlencode()}")
+    weekly = _build(form)
+    name = reports.file_name(weekly.file_stem, fmt)
+    if fmt == ReportFormat.CSV:
+        response = StreamingHttpResponse(
+            reports.iter_csv(weekly), content_type=reports.CONTENT_TYPES[fmt]
+        )
+    else:
+        response = HttpResponse(
+            reports.render_bytes(weekly, fmt), content_type=reports.CONTENT_TYPES[fmt]
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+def report_issue(request):
+    _require(request, "tracker.issue_report")
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The report was not issued: correct the parameters."))
+        return redirect(f"{reverse('report')}?{urlencode(request.POST.dict())}")
+    issued = reports.report_issue(
+        week=form.cleaned_data["week"],
+        division=form.cleaned_data["division"],
+        theme=form.cleaned_data["theme"],
+        user=request.user,
+        formats=reports.FORMATS,
+    )
+    messages.success(
+        request,
+        _("Report %(week)s issued; its files are kept below.") % {"week": issued.week},
+    )
+    return redirect("issued-report-list")
+
+
+@require_GET
+def issued_report_list(request):
+    _require(request, "tracker.view_issued_reports")
+    issued = IssuedReport.objects.select_related("issued_by", "division", "theme").prefetch_related(
+        Prefetch("files", queryset=IssuedReportFile.objects.defer("content").order_by("format"))
+    )
+    page = Paginator(issued, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tracker/issuedreport_list.html", {"page": page})
+
+
+@require_GET
+def issued_report_download(request, pk: int, fmt: str):
+    _require(request, "tracker.view_issued_reports")
+    stored = get_object_or_404(
+        IssuedReportFile.objects.select_related("report__division", "report__theme"),
+        report_id=pk,
+        format=fmt,
+    )
+    response = HttpResponse(bytes(stored.content), content_type=reports.CONTENT_TYPES[fmt])
+    name = reports.file_name(stored.report.file_stem, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-SHA256"] = stored.sha256
+    return response
