@@ -501,6 +501,19 @@ def test_pdf_is_a4_with_page_numbers_header_and_japanese_text(world):
     assert "No owner" in text
 
 
+def test_pdf_cuts_long_tables_and_points_to_the_xlsx(world, monkeypatch):
+    monkeypatch.setattr(reports, "PDF_ROW_LIMITS", {**reports.PDF_ROW_LIMITS, "open": 2})
+    report = build()
+    assert len(report.open_rows) > 2
+    text = "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(reports.render_pdf(report))).pages
+    )
+    assert "too many to print; the full table is in the XLSX and the CSV" in text
+    # The XLSX still has every open commitment.
+    book = load_workbook(io.BytesIO(reports.render_xlsx(report)))
+    assert max(sheet.max_row for sheet in book.worksheets) - 1 >= len(report.open_rows)
+
+
 def test_html_file_stands_alone_and_escapes_user_text(world):
     world.make("<script>alert(1)</script>", themes=[world.economy])
     html = reports.render_html(build())

@@ -816,13 +816,42 @@ def _refuse_fetch(url: str, *args, **kwargs):
     raise ValueError(f"The report PDF does not fetch {url!r}.")
 
 
+# The PDF is read, not searched: WeasyPrint lays out about 150 table rows a second, and no one reads
+# thousands of rows on paper. Past these limits a table stops with "and N more", and the full
+# lists are in the XLSX and CSV, which go out with the PDF.
+PDF_ROW_LIMITS = {
+    "changes": 150,
+    "new_commitments": 60,
+    "attention": 150,
+    "briefing": 25,
+    "open": 250,
+}
+
+
+def _pdf_limits(report: WeeklyReport) -> dict:
+    """Per table: its limit and how many rows it leaves out."""
+    sizes = {
+        "changes": len(report.changes),
+        "new_commitments": len(report.new_commitments),
+        "attention": len(report.attention_rows),
+        "open": len(report.open_rows),
+    }
+    limits = {name: PDF_ROW_LIMITS[name] for name in PDF_ROW_LIMITS}
+    more = {name: max(0, size - limits[name]) for name, size in sizes.items()}
+    # The full table is all or nothing: cut per theme it would mislead; past its limit the PDF
+    # gives the count per theme instead.
+    return {"limit": limits, "more": more, "full_table": sizes["open"] <= limits["open"]}
+
+
 def render_pdf(report: WeeklyReport) -> bytes:
     # WeasyPrint logs a line per page at INFO, which would flood the application log; set before
     # the import, which already logs.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import HTML
 
-    html = render_to_string("tracker/report_pdf.html", {"report": report})
+    html = render_to_string(
+        "tracker/report_pdf.html", {"report": report, "pdf": _pdf_limits(report)}
+    )
     return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
 
 

@@ -169,10 +169,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))},
-    },
+    # Nothing is stored in files: issued reports live in the database, the one store.
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -181,7 +179,6 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 
 # E-mail (the weekly report is sent through this mailer). Django 6.1's MAILERS replaces EMAIL_*.
 EMAIL_BACKEND_NAME = os.environ.get(

@@ -2,7 +2,7 @@
 
 One view, one template. POST `action=review` parses the text and renders the review; POST
 `action=save` re-parses the readout carried in the review form (no draft is kept on the server),
-validates every field and saves through `tracker.importer.readout_save`. With htmx only the
+validates every field and saves through `tracker.readout_import.readout_save`. With htmx only the
 review partial is swapped; without JavaScript the whole page is rendered.
 """
 
