@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -19,6 +20,19 @@ from .models import (
 )
 
 OPEN = "open"
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: next to the field it names, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
 SORTS = {
     "target": ("target_date", "pk"),
     "-target": ("-target_date", "-pk"),
@@ -199,7 +213,6 @@ import datetime  # noqa: E402
 import zoneinfo  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
-from django.core.exceptions import ValidationError  # noqa: E402
 from django.utils.translation import get_language  # noqa: E402
 
 from .models import (  # noqa: E402

@@ -25,6 +25,7 @@ from ..forms import (
     ParticipantReviewFormSet,
     ReadoutSourceForm,
     ReviewChoices,
+    add_service_errors,
 )
 from ..readouts import parse_readout
 from .workspace import _require
@@ -133,9 +134,9 @@ def _save(request):
             context["duplicate_refused"] = True
         except importer.ImportRowError as error:
             formset = participants if error.section == "participants" else rows
-            _form_error(_nth_kept(formset, error.index, error.section), error.error)
+            add_service_errors(_nth_kept(formset, error.index, error.section), error.error)
         except ValidationError as error:
-            _form_error(meeting_form, error)
+            add_service_errors(meeting_form, error)
         else:
             messages.success(request, _success_message(result))
             url = result.meeting.get_absolute_url()
@@ -186,16 +187,6 @@ def _nth_kept(formset, index: int, section: str):
     # Participants are saved in order, counting only the kept ones.
     kept = [form for form in formset if form.cleaned_data.get("keep")]
     return kept[index]
-
-
-def _form_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            for message in messages_:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _success_message(result: importer.ImportResult) -> str:

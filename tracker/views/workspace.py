@@ -21,7 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from .. import services
-from ..forms import CommitmentFilterForm, FollowUpForm, ReassignForm, StatusUpdateForm
+from ..forms import (
+    CommitmentFilterForm,
+    FollowUpForm,
+    ReassignForm,
+    StatusUpdateForm,
+    add_service_errors,
+)
 from ..models import (
     OPEN_STATUSES,
     Commitment,
@@ -185,9 +191,7 @@ def commitment_update(request, pk: int):
         except services.ConflictError as error:
             conflict = error
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(None if field == "__all__" else field, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Update saved."))
             if not request.htmx:
@@ -293,9 +297,7 @@ def followup_create(request, pk: int):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Follow-up linked."))
             if request.htmx:
