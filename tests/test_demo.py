@@ -64,6 +64,8 @@ def test_seed_commitments_quote_the_readout_verbatim(demo):
     for commitment in seed.commitments.all():
         start = commitment.quote_position
         assert seed.readout_text[start : start + len(commitment.quote)] == commitment.quote
+        # Whole sentences: not cut at the full stop of an abbreviation such as "U.S.".
+        assert commitment.quote.endswith(".") and not commitment.quote.endswith("U.S.")
     strengths = set(seed.commitments.values_list("strength", flat=True))
     assert strengths == {"joint", "request"}
     russia = seed.commitments.get(themes__code="russia_ukraine", parties__code="G7")

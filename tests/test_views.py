@@ -550,3 +550,16 @@ def test_manager_reassigns_owner_from_the_commitment_page(client, manager, commi
 def test_editor_sees_no_reassign_form(editor_client, commitment):
     response = editor_client.get(commitment.get_absolute_url())
     assert response.context["reassign_form"] is None
+
+
+def test_japanese_interface_uses_japanese_names_of_reference_data(client, editor):
+    theme = ThemeFactory(name="North Korea", name_ja="北朝鮮")
+    division = DivisionFactory(name="Northeast Asia Division II", name_ja="北東アジア第二課")
+    CommitmentFactory(themes=[theme], lead_division=division)
+    client.force_login(editor)
+    client.cookies["django_language"] = "ja"
+    text = client.get(reverse("commitment-list")).text
+    assert "北朝鮮" in text and "北東アジア第二課" in text
+    client.cookies["django_language"] = "en"
+    text = client.get(reverse("commitment-list")).text
+    assert "北朝鮮" not in text and "North Korea" in text

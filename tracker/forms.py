@@ -18,6 +18,7 @@ from .models import (
     Status,
     Theme,
 )
+from .templatetags.tracker_tags import local_name
 
 OPEN = "open"
 
@@ -93,6 +94,8 @@ class CommitmentFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        for name in ("theme", "division", "party"):
+            self.fields[name].label_from_instance = local_name
 
     def filter(self, queryset, *, today):
         """Apply the valid filters; an invalid one is ignored (the form shows its error)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zoneinfo
 from pathlib import Path
 
@@ -46,6 +47,8 @@ SEED_READOUT = (
     / "2022-07-29-japan-us-foreign-ministers-meeting.txt"
 )
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
+SENTENCE_START = re.compile(r"\.\s+(?=(?:The two ministers|Minister|Secretary)\b)")
+ONE_SIDE_START = re.compile(r"\.\s+(?=(?:Minister|Secretary)\b)")
 
 # (code, name, Japanese name): plausible units of a foreign ministry.
 DIVISIONS = [
@@ -563,14 +566,13 @@ class Command(BaseCommand):
 
     @staticmethod
     def quote_for(text: str, anchor: str) -> tuple[str, int]:
-        """The sentence(s) of the readout item that starts at the anchor, and its position."""
+        """The sentence of the readout that starts at the anchor (a whole numbered item)."""
         start = text.index(anchor)
         end = text.find("\n", start)
         end = len(text) if end == -1 else end
-        sentence_end = text.find(". ", start)
-        if anchor.startswith("("):
-            # Numbered items: the whole item is the commitment.
-            return text[start:end].strip(), start
-        if 0 < sentence_end < end:
-            end = sentence_end + 1
+        # A sentence ends where the next one begins with its subject (a bare ". " would also cut
+        # at "U.S. "); a numbered item is kept whole up to a request made by one side.
+        pattern = ONE_SIDE_START if anchor.startswith("(") else SENTENCE_START
+        if boundary := pattern.search(text, start + len(anchor), end):
+            end = boundary.start() + 1
         return text[start:end].strip(), start
