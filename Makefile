@@ -52,7 +52,7 @@ format: install
 # What production would see: DEBUG off, a real secret, the deployment checklist.
 check-deploy: install
 	DJANGO_SECRET_KEY="$$(openssl rand -hex 32)" DJANGO_ALLOWED_HOSTS=tracker.example.org \
-		DATABASE_URL=$${DATABASE_URL:-sqlite:///tmp/check-deploy.sqlite3} \
+		DATABASE_URL=$${DATABASE_URL:-sqlite://:memory:} \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 messages: install
