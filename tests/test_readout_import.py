@@ -37,7 +37,7 @@ from tracker.models import (
     Status,
     StatusUpdate,
 )
-from tracker.readouts import parse_readout
+from tracker.readouts import THEME_KEYWORDS, parse_readout
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -46,18 +46,8 @@ SEED_TEXT = SEED.read_text(encoding="utf-8")
 SEED_DRAFT = parse_readout(SEED_TEXT)
 TICKED = [c for c in SEED_DRAFT.commitments if c.selected]
 UNTICKED = [c for c in SEED_DRAFT.commitments if not c.selected]
-THEME_CODES = (
-    "security",
-    "extended_deterrence",
-    "realignment",
-    "russia_ukraine",
-    "indo_pacific",
-    "china_taiwan",
-    "north_korea",
-    "abductions",
-    "economic_order",
-    "consultation",
-)
+# The parser's theme codes are the database's theme codes.
+THEME_CODES = tuple(THEME_KEYWORDS)
 SANCTIONS = "Implement strong sanction measures against Russia and support for Ukraine"
 TPP = "Return to the TPP at an early time"
 
