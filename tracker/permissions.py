@@ -7,6 +7,7 @@ to or that they own. Superusers are the system administrators and may do everyth
 from __future__ import annotations
 
 import rules
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -83,3 +84,9 @@ rules.add_perm("tracker.reassign_commitment", is_superuser | is_manager)
 rules.add_perm("tracker.import_readout", is_superuser | is_manager | is_editor)
 rules.add_perm("tracker.issue_report", is_superuser | is_manager)
 rules.add_perm("tracker.view_issued_reports", is_superuser | is_manager)
+
+
+def require(request, permission: str, obj=None) -> None:
+    """Refuse the request (403) unless the user has the permission; every view starts with it."""
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied

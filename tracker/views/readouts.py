@@ -27,8 +27,8 @@ from ..forms import (
     ReviewChoices,
     add_service_errors,
 )
+from ..permissions import require
 from ..readouts import parse_readout
-from .workspace import _require
 
 TEMPLATE = "tracker/readout_import.html"
 MEETING_PREFIX = "meeting"
@@ -60,7 +60,7 @@ TIME_ZONES = (
 
 @require_http_methods(["GET", "POST"])
 def readout_import(request):
-    _require(request, "tracker.import_readout")
+    require(request, "tracker.import_readout")
     if request.method == "GET":
         return render(request, TEMPLATE, {"source_form": ReadoutSourceForm()})
     if request.POST.get("action") == "save":

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import reports
 from ..models import Division, IssuedReport, IssuedReportFile, ReportFormat, Theme
+from ..permissions import require
 
 DOWNLOAD_FORMATS = (ReportFormat.PDF, ReportFormat.XLSX, ReportFormat.CSV)
 PAGE_SIZE = 50
@@ -75,11 +76,6 @@ class ReportForm(forms.Form):
         return urlencode(params)
 
 
-def _require(request, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _report_form(request, data) -> ReportForm:
     data = data.copy()
     if not data.get("week"):
@@ -97,7 +93,7 @@ def _build(form: ReportForm) -> reports.WeeklyReport:
 
 @require_GET
 def report(request):
-    _require(request, "tracker.issue_report")
+    require(request, "tracker.issue_report")
     form = _report_form(request, request.GET)
     context = {"form": form, "report": None}
     if form.is_valid():
@@ -109,7 +105,7 @@ def report(request):
 
 @require_GET
 def report_download(request, fmt: str):
-    _require(request, "tracker.issue_report")
+    require(request, "tracker.issue_report")
     if fmt not in DOWNLOAD_FORMATS:
         raise Http404(_("Unknown report format."))
     form = _report_form(request, request.GET)
@@ -132,7 +128,7 @@ def report_download(request, fmt: str):
 
 @require_POST
 def report_issue(request):
-    _require(request, "tracker.issue_report")
+    require(request, "tracker.issue_report")
     form = ReportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The report was not issued: correct the parameters."))
@@ -153,7 +149,7 @@ def report_issue(request):
 
 @require_GET
 def issued_report_list(request):
-    _require(request, "tracker.view_issued_reports")
+    require(request, "tracker.view_issued_reports")
     issued = IssuedReport.objects.select_related("issued_by", "division", "theme").prefetch_related(
         Prefetch("files", queryset=IssuedReportFile.objects.defer("content").order_by("format"))
     )
@@ -163,7 +159,7 @@ def issued_report_list(request):
 
 @require_GET
 def issued_report_download(request, pk: int, fmt: str):
-    _require(request, "tracker.view_issued_reports")
+    require(request, "tracker.view_issued_reports")
     stored = get_object_or_404(
         IssuedReportFile.objects.select_related("report__division", "report__theme"),
         report_id=pk,

@@ -11,7 +11,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,7 +39,7 @@ from ..models import (
     StatusUpdate,
     Theme,
 )
-from ..permissions import division_ids
+from ..permissions import division_ids, require
 from ..timeline import commitment_timeline
 
 PAGE_SIZE = 50
@@ -51,14 +51,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def _require(request, permission: str, obj=None) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
-
-
 @require_GET
 def dashboard(request):
-    _require(request, "tracker.view_workspace")
+    require(request, "tracker.view_workspace")
     now = timezone.now()
     today = timezone.localdate()
     # The dashboard's short lists show no themes or parties: no prefetching needed.
@@ -109,7 +104,7 @@ def dashboard(request):
 
 @require_GET
 def commitment_list(request):
-    _require(request, "tracker.view_workspace")
+    require(request, "tracker.view_workspace")
     form = CommitmentFilterForm(request.GET or None)
     queryset = form.filter(Commitment.objects.for_list().active(), today=timezone.localdate())
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -162,7 +157,7 @@ def _detail_context(request, commitment: Commitment, **extra) -> dict:
 
 @require_GET
 def commitment_detail(request, pk: int):
-    _require(request, "tracker.view_workspace")
+    require(request, "tracker.view_workspace")
     commitment = _commitment_for_page(pk)
     return render(request, "tracker/commitment_detail.html", _detail_context(request, commitment))
 
@@ -171,7 +166,7 @@ def commitment_detail(request, pk: int):
 def commitment_update(request, pk: int):
     """The in-place status update; refuses, with an explanation, a save over someone else's."""
     commitment = _commitment_for_page(pk)
-    _require(request, "tracker.edit_commitment", commitment)
+    require(request, "tracker.edit_commitment", commitment)
     if request.method == "GET":
         return redirect(commitment)
     form = StatusUpdateForm(request.POST, commitment=commitment)
@@ -223,7 +218,7 @@ def commitment_update(request, pk: int):
 @require_http_methods(["POST"])
 def commitment_reassign(request, pk: int):
     commitment = get_object_or_404(Commitment, pk=pk)
-    _require(request, "tracker.reassign_commitment", commitment)
+    require(request, "tracker.reassign_commitment", commitment)
     form = ReassignForm(request.POST)
     if form.is_valid():
         services.commitment_reassign(
@@ -287,7 +282,7 @@ def _conflict_rows(conflict: services.ConflictError) -> list[tuple[str, str, str
 @require_http_methods(["GET", "POST"])
 def followup_create(request, pk: int):
     commitment = get_object_or_404(Commitment.objects.select_related("origin_meeting"), pk=pk)
-    _require(request, "tracker.link_followup", commitment)
+    require(request, "tracker.link_followup", commitment)
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -329,7 +324,7 @@ def _meeting_search_results(text: str, commitment: Commitment | None = None):
 @require_GET
 def meeting_search(request):
     """Search-as-you-type for the follow-up form; without JS the form's own search does this."""
-    _require(request, "tracker.view_workspace")
+    require(request, "tracker.view_workspace")
     commitment = None
     if (commitment_pk := request.GET.get("commitment", "").strip()).isdigit():
         commitment = (
@@ -346,7 +341,7 @@ def meeting_search(request):
 
 @require_GET
 def meeting_list(request):
-    _require(request, "tracker.view_workspace")
+    require(request, "tracker.view_workspace")
     meetings = (
         Meeting.objects.select_related("series")
         .annotate(
@@ -367,7 +362,7 @@ def meeting_list(request):
 
 @require_GET
 def meeting_detail(request, pk: int):
-    _require(request, "tracker.view_workspace")
+    require(request, "tracker.view_workspace")
     meeting = get_object_or_404(
         Meeting.objects.select_related("series").prefetch_related(
             Prefetch(
