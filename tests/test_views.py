@@ -102,8 +102,9 @@ def test_dashboard_query_count_is_pinned(editor_client, rows, django_assert_num_
         editor_client.get(reverse("dashboard"))
 
 
-# Session, user, divisions, roles, model permissions (2), then one query per section and chart.
-DASHBOARD_QUERIES = 15
+# Session, user, divisions, roles, model permissions (2), one query per section and chart, and
+# the four counts of the boxes.
+DASHBOARD_QUERIES = 19
 
 
 # List ---------------------------------------------------------------------------------------------
@@ -563,3 +564,13 @@ def test_japanese_interface_uses_japanese_names_of_reference_data(client, editor
     client.cookies["django_language"] = "en"
     text = client.get(reverse("commitment-list")).text
     assert "北朝鮮" not in text and "North Korea" in text
+
+
+def test_dashboard_boxes_count_every_item_beyond_the_listed_ones(editor_client):
+    overdue = timezone.localdate() - datetime.timedelta(days=1)
+    meeting = MeetingFactory()
+    CommitmentFactory.create_batch(23, origin_meeting=meeting, target_date=overdue)
+    response = editor_client.get(reverse("dashboard"))
+    assert response.context["counts"]["overdue"] == 23
+    assert len(response.context["overdue"]) == 20
+    assert "<strong>23</strong>" in response.text

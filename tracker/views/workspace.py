@@ -45,6 +45,7 @@ from ..timeline import commitment_timeline
 PAGE_SIZE = 50
 DUE_SOON_DAYS = 14
 UPCOMING_MEETING_DAYS = 30
+SECTION_SIZE = 20
 
 
 class LoginView(auth_views.LoginView):
@@ -65,6 +66,15 @@ def dashboard(request):
     )
     if my_divisions:
         activity = activity.filter(commitment__lead_division__in=my_divisions)
+    sections = {
+        "overdue": (commitments.overdue(today), ("target_date", "pk")),
+        "due_soon": (
+            commitments.due_between(today, today + datetime.timedelta(days=DUE_SOON_DAYS)),
+            ("target_date", "pk"),
+        ),
+        "stale": (commitments.stale(now), ("last_update_at", "pk")),
+        "red": (commitments.red(), ("target_date", "pk")),
+    }
     status_counts = dict(
         Commitment.objects.active().values_list("status").annotate(n=Count("pk")).order_by()
     )
@@ -81,13 +91,12 @@ def dashboard(request):
         ).order_by("-n", "name")
     )
     context = {
-        "mine": mine.order_by("target_date", "pk")[:20],
-        "overdue": commitments.overdue(today).order_by("target_date")[:20],
-        "due_soon": commitments.due_between(
-            today, today + datetime.timedelta(days=DUE_SOON_DAYS)
-        ).order_by("target_date")[:20],
-        "stale": commitments.stale(now).order_by("last_update_at")[:20],
-        "red": commitments.red().order_by("target_date", "pk")[:20],
+        "mine": mine.order_by("target_date", "pk")[:SECTION_SIZE],
+        **{
+            name: items.order_by(*order)[:SECTION_SIZE] for name, (items, order) in sections.items()
+        },
+        # The boxes count every item; the lists below them show the first SECTION_SIZE.
+        "counts": {name: items.count() for name, (items, _) in sections.items()},
         "activity": activity[:15],
         "by_status": by_status,
         "status_max": max([n for _, n in by_status] or [0]) or 1,
