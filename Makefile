@@ -13,12 +13,37 @@ BASE_PYTHON := $(shell \
 DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1:8000
 
-.PHONY: help install run demo test test-sqlite test-postgres lint format check-deploy messages bench clean
+.PHONY: help system-packages install run demo test test-sqlite test-postgres lint format check-deploy messages bench clean
 
 help:
 	@echo "make run    set up .venv, a SQLite database with demo data and demo users, serve on http://$(HOST)"
 	@echo "make test   run the whole suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint   ruff check and format check, makemigrations --check"
+	@echo "make system-packages   the Debian packages run and test need (installed when root)"
+
+# Debian packages outside the venv, each found by what it provides: chromium (browser tests),
+# fonts-noto-cjk (Japanese in PDF reports), libpangoft2-1.0-0 (WeasyPrint's text layout),
+# poppler-utils (reading PDFs back), gettext (compiling translations). As root they are installed
+# with apt-get; otherwise the one command to run is printed and make stops.
+system-packages:
+	@missing="$$( \
+		{ [ -x "$${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null 2>&1; } || echo chromium; \
+		fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || echo fonts-noto-cjk; \
+		{ ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libpangoft2-1.0.so.0' \
+			|| echo libpangoft2-1.0-0; \
+		command -v pdftotext >/dev/null 2>&1 || echo poppler-utils; \
+		command -v msgfmt >/dev/null 2>&1 || echo gettext)"; \
+	missing="$$(echo $$missing)"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing system packages: $$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+		echo "error: missing system packages: $$missing. Install them, then run make again:" >&2; \
+		echo "    sudo apt-get update && sudo apt-get install -y --no-install-recommends $$missing" >&2; \
+		exit 1; \
+	fi
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -34,10 +59,10 @@ demo: install
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
 	$(DEV_ENV) $(PY) manage.py load_demo
 
-run: demo
+run: system-packages demo
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST)
 
-test: install
+test: system-packages install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -1,7 +1,3 @@
-import datetime
-import io
-
-import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -10,7 +6,6 @@ from django.urls import reverse
 
 from tests.factories import (
     CommitmentFactory,
-    CountryFactory,
     DivisionFactory,
     FollowUpFactory,
     MeetingFactory,
@@ -197,7 +192,11 @@ def test_admin_refuses_a_stale_change_form(admin_client, manager):
     commitment = CommitmentFactory()
     data = _change_form_data(commitment, next_step="Mine")
     services.commitment_set_status(
-        commitment=commitment, user=manager, status="in_progress", note="Theirs"
+        commitment=commitment,
+        expected_version=commitment.version,
+        user=manager,
+        status="in_progress",
+        note="Theirs",
     )
     url = reverse("admin:tracker_commitment_change", args=[commitment.pk])
     response = admin_client.post(url, data)
@@ -299,202 +298,3 @@ def _change_form_data(commitment: Commitment, **overrides) -> dict:
         data[f"status_updates-{index}-commitment"] = commitment.pk
     data.update(overrides)
     return data
-
-
-# Import and export ----------------------------------------------------------------
-
-
-def _import(admin_client, model_name: str, content: bytes, file_name: str, fmt: str):
-    url = reverse(f"admin:tracker_{model_name}_import")
-    form_page = admin_client.get(url)
-    formats = form_page.context["form"].fields["format"].choices
-    format_index = next(value for value, label in formats if label.lower() == fmt)
-    upload = io.BytesIO(content)
-    upload.name = file_name
-    resource = "0"
-    return admin_client.post(
-        url, {"import_file": upload, "format": format_index, "resource": resource}
-    )
-
-
-def _confirm(admin_client, model_name: str, preview):
-    form = preview.context["confirm_form"]
-    data = {name: field.initial for name, field in form.fields.items()}
-    data.update(form.initial)
-    return admin_client.post(
-        reverse(f"admin:tracker_{model_name}_process_import"), data, follow=True
-    )
-
-
-MEETINGS_CSV = (
-    "title,kind,series,start_local,time_zone,start_time_known,duration_minutes,end_date,place,"
-    "format,summary,source_url,notes\n"
-    "Japan-U.S. Foreign Ministers' Meeting,foreign_ministers,,2022-07-29 13:43,America/New_York,"
-    "1,55,,Washington D.C.,in_person,Seed,https://www.mofa.go.jp/,\n"
-    "Extended Deterrence Dialogue,dialogue,,2022-11-15 10:00,Asia/Tokyo,0,,2022-11-16,Tokyo,"
-    "in_person,,,Start time unverified\n"
-)
-
-
-def test_meeting_import_previews_then_saves(admin_client):
-    preview = _import(admin_client, "meeting", MEETINGS_CSV.encode(), "meetings.csv", "csv")
-    assert preview.status_code == 200
-    assert "confirm_form" in preview.context
-    assert Meeting.objects.count() == 0  # the preview saves nothing
-    _confirm(admin_client, "meeting", preview)
-    seed = Meeting.objects.get(kind="foreign_ministers")
-    assert seed.starts_at == aware("2022-07-30 02:43", "Asia/Tokyo")
-    assert seed.local_start.strftime("%H:%M") == "13:43"
-    assert Meeting.objects.count() == 2
-
-
-def test_meeting_import_with_a_bad_row_saves_nothing_and_names_the_row(admin_client):
-    bad = MEETINGS_CSV + (
-        "Broken meeting,summit,,29/07/2022,Mars/Olympus,1,-5,,Nowhere,in_person,,,\n"
-    )
-    response = _import(admin_client, "meeting", bad.encode(), "meetings.csv", "csv")
-    assert response.status_code == 200
-    assert "confirm_form" not in response.context
-    text = response.text
-    assert "Row 3" in text or "Line number: 3" in text or "<td>3</td>" in text or "3" in text
-    assert "Mars/Olympus" in text
-    assert "YYYY-MM-DD HH:MM" in text
-    assert Meeting.objects.count() == 0
-
-
-def _commitment_rows(meeting: Meeting) -> list[list]:
-    return [
-        [
-            "origin_meeting_id",
-            "title",
-            "quote",
-            "themes",
-            "parties",
-            "strength",
-            "lead_division",
-            "owner",
-            "status",
-            "confidence",
-            "target_date",
-        ],
-        [
-            meeting.pk,
-            "Sanctions on Russia",
-            "The two ministers confirmed their commitment to "
-            "implement strong sanction measures against Russia.",
-            "russia",
-            "JP|US|G7",
-            "joint",
-            "first-na",
-            "sato",
-            "in_progress",
-            "amber",
-            datetime.date(2023, 3, 31),
-        ],
-    ]
-
-
-def test_commitment_xlsx_import_round_trips_through_export(admin_client, admin_user):
-    meeting = MeetingFactory()
-    ThemeFactory(code="russia")
-    for code in ("JP", "US", "G7"):
-        CountryFactory(code=code)
-    DivisionFactory(code="first-na")
-    UserFactory(username="sato")
-    workbook = openpyxl.Workbook()
-    for row in _commitment_rows(meeting):
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    preview = _import(admin_client, "commitment", buffer.getvalue(), "c.xlsx", "xlsx")
-    assert "confirm_form" in preview.context, preview.text[:3000]
-    _confirm(admin_client, "commitment", preview)
-    commitment = Commitment.objects.get(title="Sanctions on Russia")
-    assert sorted(commitment.parties.values_list("code", flat=True)) == ["G7", "JP", "US"]
-    assert commitment.owner.username == "sato"
-    assert commitment.target_date == datetime.date(2023, 3, 31)
-    # A new commitment from a file opens its journal like any other.
-    assert commitment.status_updates.get().author == admin_user
-
-    export = admin_client.post(
-        reverse("admin:tracker_commitment_export"),
-        {
-            "format": _format_index(admin_client, "commitment", "csv"),
-            "resource": "0",
-            **{
-                f"commitmentresource_{name}": "on"
-                for name in (
-                    "id",
-                    "origin_meeting",
-                    "title",
-                    "quote",
-                    "themes",
-                    "parties",
-                    "strength",
-                    "lead_division",
-                    "owner",
-                    "status",
-                    "confidence",
-                    "target_date",
-                )
-            },
-        },
-    )
-    assert export.status_code == 200
-    text = export.content.decode("utf-8-sig")
-    assert "Sanctions on Russia" in text
-    assert "G7|JP|US" in text or "JP|US|G7" in text
-
-
-def test_commitment_import_status_change_goes_through_the_journal(admin_client):
-    commitment = CommitmentFactory(status=Status.IN_PROGRESS)
-    csv_text = (
-        "id,origin_meeting_id,title,quote,strength,status,confidence\n"
-        f"{commitment.pk},{commitment.origin_meeting_id},{commitment.title},"
-        f'"{commitment.quote}",joint,completed,green\n'
-    )
-    preview = _import(admin_client, "commitment", csv_text.encode(), "c.csv", "csv")
-    _confirm(admin_client, "commitment", preview)
-    commitment.refresh_from_db()
-    assert commitment.status == Status.COMPLETED
-    assert commitment.status_updates.latest().note == "Changed by a file import."
-
-
-def test_commitment_import_with_disallowed_move_saves_nothing(admin_client):
-    closed = CommitmentFactory(status=Status.DROPPED)
-    meeting = MeetingFactory()
-    csv_text = (
-        "id,origin_meeting_id,title,quote,strength,status,confidence\n"
-        f',{meeting.pk},New good row,"They concurred.",joint,not_started,green\n'
-        f'{closed.pk},{closed.origin_meeting_id},{closed.title},"{closed.quote}",joint,'
-        "stalled,green\n"
-    )
-    response = _import(admin_client, "commitment", csv_text.encode(), "c.csv", "csv")
-    assert "confirm_form" not in response.context
-    assert "cannot move from" in response.text
-    assert Commitment.objects.filter(title="New good row").count() == 0
-    closed.refresh_from_db()
-    assert closed.status == Status.DROPPED
-
-
-def test_commitment_import_names_unknown_references(admin_client):
-    meeting = MeetingFactory()
-    CountryFactory(code="JP")
-    csv_text = (
-        "origin_meeting_id,title,quote,strength,status,confidence,parties,owner\n"
-        f'{meeting.pk},Good,"They concurred.",joint,not_started,green,JP,\n'
-        f'{meeting.pk},Bad party,"x",joint,not_started,green,JP|XX,\n'
-        f'999999,Bad meeting,"x",joint,not_started,green,JP,nobody-here\n'
-    )
-    response = _import(admin_client, "commitment", csv_text.encode(), "c.csv", "csv")
-    assert "confirm_form" not in response.context
-    assert "No meeting with" in response.text
-    assert "Unknown country or party: XX." in response.text
-    assert Commitment.objects.count() == 0
-
-
-def _format_index(admin_client, model_name, fmt):
-    page = admin_client.get(reverse(f"admin:tracker_{model_name}_export"))
-    return next(
-        v for v, label in page.context["form"].fields["format"].choices if label.lower() == fmt
-    )

@@ -6,6 +6,7 @@ import html.parser
 import io
 import json
 import pathlib
+import re
 import time
 
 import pytest
@@ -25,11 +26,14 @@ from tests.factories import (
     MeetingFactory,
     PersonFactory,
     ThemeFactory,
+    UserFactory,
     aware,
 )
+from tracker import readout_import as importer
 from tracker import services
 from tracker.models import (
     Commitment,
+    Division,
     FollowUp,
     Meeting,
     Participation,
@@ -124,6 +128,13 @@ def review_data(response) -> dict[str, list[str]]:
     for name, value in reader.data:
         data.setdefault(name, []).append(value)
     return data
+
+
+def select_options(response, name: str) -> list[str]:
+    """The values a <select> offers, in order."""
+    match = re.search(rf'<select name="{re.escape(name)}"[^>]*>(.*?)</select>', response.text, re.S)
+    assert match, f"no <select name={name!r}>"
+    return re.findall(r'<option value="([^"]*)"', match.group(1))
 
 
 def row_index(title: str) -> int:
@@ -330,7 +341,11 @@ def test_choosing_new_commitment_over_the_suggestion(editor_client, url, sanctio
 
 def test_closed_commitment_is_not_offered(editor_client, url, sanctions_commitment, editor):
     services.commitment_set_status(
-        commitment=sanctions_commitment, user=editor, status="completed", note="Done."
+        commitment=sanctions_commitment,
+        expected_version=sanctions_commitment.version,
+        user=editor,
+        status="completed",
+        note="Done.",
     )
     response = review(editor_client, url)
     assert "Follow-up of:" not in response.text
@@ -434,6 +449,252 @@ def test_review_page_needs_csrf(editor, url, reference):
     assert client.post(url, {"action": "review", "text": SEED_TEXT}).status_code == 403
 
 
+@pytest.fixture
+def other_sanctions_commitment(reference, other_division):
+    """Another division's open commitment that the sanctions paragraph restates just as well."""
+    themes, countries = reference
+    earlier = MeetingFactory(
+        title="G7 Foreign Ministers’ Meeting", starts_at=aware("2022-05-14 10:00"), kind="other"
+    )
+    return CommitmentFactory(
+        origin_meeting=earlier,
+        title="Strong sanction measures against Russia with the G7",
+        quote="The ministers confirmed their commitment to implement strong sanction measures "
+        "against Russia, in coordination with the G7.",
+        themes=[themes["russia_ukraine"]],
+        parties=[countries["JP"], countries["US"], countries["G7"]],
+        lead_division=other_division,
+        status=Status.IN_PROGRESS,
+    )
+
+
+def test_editor_is_offered_only_their_own_divisions_as_lead(
+    editor_client, url, division, other_division
+):
+    response = review(editor_client, url)
+    for index in range(len(SEED_DRAFT.commitments)):
+        assert select_options(response, f"rows-{index}-lead_division") == [str(division.pk)]
+
+
+def test_manager_is_offered_every_division_and_none(client, manager, url, division, other_division):
+    client.force_login(manager)
+    response = review(client, url)
+    options = select_options(response, "rows-0-lead_division")
+    assert options == ["", str(division.pk), str(other_division.pk)]
+
+
+def test_follow_up_of_another_divisions_commitment_is_not_offered_to_an_editor(
+    editor_client, url, other_sanctions_commitment
+):
+    response = review(editor_client, url)
+    data = review_data(response)
+    index = row_index(SANCTIONS)
+    assert "Follow-up of:" not in response.text
+    assert f"rows-{index}-record_as" not in data
+    response = save(editor_client, url, data)
+    assert response.status_code == 302
+    assert not FollowUp.objects.exists()
+    saved = Commitment.objects.get(title=SANCTIONS)
+    assert saved.lead_division == Division.objects.get(code="first-north-america")
+
+
+def test_follow_up_of_a_commitment_the_editor_owns_is_offered(
+    editor_client, url, editor, other_sanctions_commitment
+):
+    Commitment.objects.filter(pk=other_sanctions_commitment.pk).update(owner=editor)
+    data = review_data(review(editor_client, url))
+    assert data[f"rows-{row_index(SANCTIONS)}-record_as"] == [str(other_sanctions_commitment.pk)]
+    save(editor_client, url, data)
+    assert FollowUp.objects.get().commitment == other_sanctions_commitment
+
+
+def test_only_the_editors_candidates_are_offered_and_the_manager_sees_both(
+    client, editor, manager, url, reference, sanctions_commitment, other_sanctions_commitment
+):
+    client.force_login(editor)
+    name = f"rows-{row_index(SANCTIONS)}-record_as"
+    response = review(client, url)
+    assert f'name="{name}" value="{sanctions_commitment.pk}"' in response.text
+    assert f'name="{name}" value="{other_sanctions_commitment.pk}"' not in response.text
+    client.force_login(manager)
+    response = review(client, url)
+    assert f'name="{name}" value="{sanctions_commitment.pk}"' in response.text
+    assert f'name="{name}" value="{other_sanctions_commitment.pk}"' in response.text
+
+
+@pytest.mark.parametrize(
+    "forged",
+    ["other", "", "\x00", "9" * 40, "-1", "1 OR 1=1", "\u202e1"],
+)
+def test_a_forged_lead_division_is_refused_and_nothing_saved(
+    editor_client, url, other_division, forged
+):
+    data = review_data(review(editor_client, url))
+    index = row_index(TPP)
+    value = str(other_division.pk) if forged == "other" else forged
+    data[f"rows-{index}-lead_division"] = [value]
+    response = save(editor_client, url, data)
+    assert response.status_code == 200
+    assert "Nothing was saved" in response.text
+    assert "you may create commitments only for your own divisions" in response.text.lower()
+    assert f'id="id_rows-{index}-lead_division_error"' in response.text
+    assert not Meeting.objects.exists()
+    assert not Commitment.objects.exists()
+    assert not StatusUpdate.objects.exists()
+
+
+def test_an_editor_without_a_division_cannot_save_new_commitments(client, url, reference):
+    loner = UserFactory(username="loner", roles=["Editor"])
+    client.force_login(loner)
+    data = review_data(review(client, url))
+    response = save(client, url, data)
+    assert response.status_code == 200
+    assert "you belong to none" in response.text
+    assert not Meeting.objects.exists()
+    # Unticking every row saves the meeting alone.
+    for key in [k for k in data if k.endswith("-keep") and k.startswith("rows-")]:
+        del data[key]
+    assert save(client, url, data).status_code == 302
+    assert Meeting.objects.count() == 1
+    assert not Commitment.objects.exists()
+
+
+@pytest.mark.parametrize("row", [SANCTIONS, TPP])
+def test_a_forged_follow_up_of_another_divisions_commitment_is_refused(
+    editor_client, url, sanctions_commitment, other_sanctions_commitment, row
+):
+    # SANCTIONS offers the editor's own commitment only; TPP offers no follow-up at all.
+    data = review_data(review(editor_client, url))
+    index = row_index(row)
+    data[f"rows-{index}-record_as"] = [str(other_sanctions_commitment.pk)]
+    response = save(editor_client, url, data)
+    assert response.status_code == 200
+    assert "You may record follow-ups only of commitments of your divisions" in response.text
+    assert not FollowUp.objects.exists()
+    assert Meeting.objects.count() == 2  # the two origin meetings, nothing new
+    assert Commitment.objects.count() == 2
+
+
+@pytest.mark.parametrize("forged", ["\x00", "9" * 40, "-1", "new\x00", "<b>1</b>"])
+def test_hostile_follow_up_choices_are_refused(editor_client, url, sanctions_commitment, forged):
+    data = review_data(review(editor_client, url))
+    data[f"rows-{row_index(SANCTIONS)}-record_as"] = [forged]
+    response = save(editor_client, url, data)
+    assert response.status_code == 200
+    assert "You may record follow-ups only" in response.text
+    assert "<b>1</b>" not in response.text
+    assert not FollowUp.objects.exists()
+
+
+def test_manager_may_lead_by_any_division_and_follow_up_any_commitment(
+    client, manager, url, other_division, other_sanctions_commitment
+):
+    client.force_login(manager)
+    data = review_data(review(client, url))
+    data[f"rows-{row_index(TPP)}-lead_division"] = [str(other_division.pk)]
+    assert save(client, url, data).status_code == 302
+    assert Commitment.objects.get(title=TPP).lead_division == other_division
+    assert FollowUp.objects.get().commitment == other_sanctions_commitment
+
+
+def test_readout_save_checks_the_rows_again(editor, division, other_sanctions_commitment):
+    """The service refuses what the review did not offer, whichever door the rows came from."""
+    meeting = importer.MeetingData(
+        title="Japan-U.S. Foreign Ministers’ Meeting",
+        kind="foreign_ministers",
+        starts_at=aware("2022-07-29 13:43", "America/New_York"),
+        time_zone="America/New_York",
+        readout_text=SEED_DRAFT.text,
+    )
+    row = importer.RowData(index=3, title="T", quote="Q", quote_position=None, strength="joint")
+    for forged, field in (
+        ({"follow_up_of": other_sanctions_commitment}, "follow_up_of"),
+        ({"lead_division": other_sanctions_commitment.lead_division}, "lead_division"),
+        ({"lead_division": None}, "lead_division"),
+    ):
+        with pytest.raises(importer.ImportRowError) as caught:
+            importer.readout_save(
+                user=editor,
+                meeting=meeting,
+                participants=[],
+                rows=[importer.RowData(**{**row.__dict__, **forged})],
+            )
+        assert caught.value.index == 3
+        assert field in caught.value.error.message_dict
+    assert Meeting.objects.count() == 1  # the other commitment's origin only
+    assert not FollowUp.objects.exists()
+    result = importer.readout_save(
+        user=editor,
+        meeting=meeting,
+        participants=[],
+        rows=[importer.RowData(**{**row.__dict__, "lead_division": division})],
+    )
+    assert result.commitments[0].lead_division == division
+
+
+# The meeting's start ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "zone"),
+    [
+        ("0001-01-01T00:00", "Asia/Tokyo"),
+        ("0001-01-01", "Pacific/Kiritimati"),
+        ("9999-12-31T23:59", "Etc/GMT+12"),
+        ("9999-12-31T00:00", "Asia/Tokyo"),
+        ("1899-12-31T23:59", "UTC"),
+        ("2200-01-01T00:00", "UTC"),
+    ],
+)
+def test_a_start_at_the_ends_of_the_calendar_is_a_field_error(editor_client, url, start, zone):
+    data = review_data(review(editor_client, url))
+    data["meeting-starts_at"] = [start]
+    data["meeting-time_zone"] = [zone]
+    response = save(editor_client, url, data)
+    assert response.status_code == 200
+    assert "Enter a start between the years 1900 and 2199." in response.text
+    assert 'id="id_meeting-starts_at_error"' in response.text
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "start", ["2022-07-29T13:43\x00", "99999-01-01T00:00", "9" * 5000, "2022-13-45T25:61", "\u0660"]
+)
+def test_a_hostile_start_is_a_field_error(editor_client, url, start):
+    data = review_data(review(editor_client, url))
+    data["meeting-starts_at"] = [start]
+    response = save(editor_client, url, data)
+    assert response.status_code == 200
+    assert "Enter a date and time such as 2022-07-29 13:43." in response.text
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "zone"),
+    [("1900-01-01T00:00", "Pacific/Kiritimati"), ("2199-12-31T23:59", "Etc/GMT+12")],
+)
+def test_the_first_and_last_years_are_accepted(editor_client, url, start, zone):
+    data = review_data(review(editor_client, url))
+    data["meeting-starts_at"] = [start]
+    data["meeting-time_zone"] = [zone]
+    assert save(editor_client, url, data).status_code == 302
+    assert Meeting.objects.get().local_start.replace(tzinfo=None).isoformat().startswith(start)
+
+
+@pytest.mark.parametrize("date", ["December 31, 9999", "January 1, 0001"])
+def test_a_readout_dated_at_the_ends_of_the_calendar_is_reviewed_then_refused(
+    editor_client, url, sanctions_commitment, date
+):
+    text = SEED_TEXT.replace("July 29, 2022", date)
+    assert text != SEED_TEXT
+    response = review(editor_client, url, text)
+    assert "Review the draft" in response.text
+    response = save(editor_client, url, review_data(response))
+    assert response.status_code == 200
+    assert "Enter a start between the years 1900 and 2199." in response.text
+    assert Meeting.objects.count() == 1  # the sanctions commitment's origin only
+
+
 # Files and odd input ------------------------------------------------------------------------------
 
 
@@ -522,6 +783,18 @@ def test_a_sparse_draft_without_a_date_asks_for_one(editor_client, url):
     assert data["meeting-starts_at"] == [""]
     response = save(editor_client, url, data)
     assert "This field is required." in response.text
+    assert not Meeting.objects.exists()
+
+
+def test_nul_characters_in_a_posted_review_are_refused_not_a_server_error(editor_client, url):
+    # PostgreSQL refuses NUL even in a query: the re-import and known-person look-ups skip it.
+    data = review_data(review(editor_client, url))
+    data["meeting-readout"] = [SEED_TEXT[:50] + "\x00" + SEED_TEXT[50:]]
+    data["participants-0-family_name"] = ["HAYA\x00SHI"]
+    data["participants-1-given_name"] = ["\x00"]
+    response = save(editor_client, url, data)
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.text
     assert not Meeting.objects.exists()
 
 
@@ -637,6 +910,7 @@ def test_command_save(editor, reference, division):
 
 def test_command_save_with_division_and_follow_up(editor, sanctions_commitment):
     other = DivisionFactory(code="russia-desk")
+    other.members.add(editor)  # the editor's second division
     run(str(SEED), "--save", "--user", "editor", "--division", "russia-desk")
     meeting = Meeting.objects.get(title="Japan-U.S. Foreign Ministers’ Meeting")
     assert set(meeting.commitments.values_list("lead_division", flat=True)) == {other.pk}
@@ -696,3 +970,60 @@ def test_command_exit_code_is_non_zero_for_an_unreadable_file(tmp_path):
     )
     assert result.returncode != 0
     assert "gone.txt" in result.stderr
+
+
+def test_command_refuses_users_without_the_import_permission(viewer, clerk, reference):
+    for username in ("viewer", "clerk"):
+        with pytest.raises(CommandError, match=f"“{username}” may not import readouts"):
+            run(str(SEED), "--save", "--user", username)
+    assert not Meeting.objects.exists()
+    assert not Commitment.objects.exists()
+
+
+def test_command_refuses_an_inactive_editor(editor, reference):
+    editor.is_active = False
+    editor.save()
+    with pytest.raises(CommandError, match="may not import readouts"):
+        run(str(SEED), "--save", "--user", "editor")
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize("username", ["vie\x00wer", "viewer\n", "x" * 10_000, "‮viewer"])
+def test_command_hostile_user_names_are_unknown_users(viewer, username):
+    with pytest.raises(CommandError, match="There is no user"):
+        run(str(SEED), "--save", "--user", username)
+    assert not Meeting.objects.exists()
+
+
+def test_command_refuses_a_division_the_editor_does_not_belong_to(editor, other_division):
+    with pytest.raises(CommandError, match="may not create commitments for division"):
+        run(str(SEED), "--save", "--user", "editor", "--division", other_division.code)
+    assert not Meeting.objects.exists()
+
+
+def test_command_records_no_follow_up_of_another_divisions_commitment(
+    editor, division, other_sanctions_commitment
+):
+    run(str(SEED), "--save", "--user", "editor")
+    assert not FollowUp.objects.exists()
+    assert Commitment.objects.get(title=SANCTIONS).lead_division == division
+
+
+def test_command_as_manager_records_the_follow_up(manager, other_sanctions_commitment):
+    run(str(SEED), "--save", "--user", "manager")
+    assert FollowUp.objects.get().commitment == other_sanctions_commitment
+
+
+def test_command_refuses_an_editor_without_a_division(reference):
+    UserFactory(username="loner", roles=["Editor"])
+    with pytest.raises(CommandError, match=r"commitment \d+: .*you belong to none"):
+        run(str(SEED), "--save", "--user", "loner")
+    assert not Meeting.objects.exists()
+
+
+def test_command_refuses_a_readout_dated_at_the_end_of_the_calendar(editor, reference, tmp_path):
+    far = tmp_path / "far.txt"
+    far.write_text(SEED_TEXT.replace("July 29, 2022", "December 31, 9999"), encoding="utf-8")
+    with pytest.raises(CommandError, match="far.txt: Enter a start between the years 1900"):
+        run(str(far), "--save", "--user", "editor")
+    assert not Meeting.objects.exists()

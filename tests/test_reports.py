@@ -4,11 +4,13 @@ import csv
 import datetime
 import hashlib
 import io
+import re
 import zoneinfo
 
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -25,6 +27,7 @@ from tests.factories import (
     aware,
 )
 from tracker import reports, services
+from tracker.cells import FORMULA_PREFIXES
 from tracker.models import (
     Commitment,
     Confidence,
@@ -43,9 +46,22 @@ HOSTILE = '=HYPERLINK("http://evil.example","x")'
 JAPANESE = "「拉致問題の早期解決」"
 
 
+def edit(commitment, *, user, **data):
+    commitment.refresh_from_db()
+    return services.commitment_edit(
+        commitment=commitment, user=user, data=data, expected_version=commitment.version
+    )
+
+
 def move(commitment, status, at, *, user, confidence=None, note="Moved."):
     services.commitment_set_status(
-        commitment=commitment, user=user, status=status, confidence=confidence, note=note, at=at
+        commitment=commitment,
+        expected_version=commitment.version,
+        user=user,
+        status=status,
+        confidence=confidence,
+        note=note,
+        at=at,
     )
     commitment.refresh_from_db()
 
@@ -64,8 +80,13 @@ class World:
             title="Japan-U.S. Foreign Ministers' Meeting",
             starts_at=aware("2025-07-29 13:43", "America/New_York"),
         )
-        self.officer = UserFactory(username="tanaka", first_name="Hanako", last_name="Tanaka")
-        self.author = UserFactory(username="suzuki", first_name="Ichiro", last_name="Suzuki")
+        self.officer = UserFactory(
+            username="tanaka", first_name="Hanako", last_name="Tanaka", roles=["Manager"]
+        )
+        # Managers, so that the services let them edit every commitment of this world.
+        self.author = UserFactory(
+            username="suzuki", first_name="Ichiro", last_name="Suzuki", roles=["Manager"]
+        )
 
         self.sanctions = self.make(
             "Implement strong sanctions against Russia",
@@ -189,6 +210,13 @@ def test_parse_iso_week_gives_monday_to_monday_in_the_configured_time_zone():
         ("2026-W60", "has no week 60"),
         ("2025-W53", "has no week 53"),
         ("2026-W00", "has no week 0"),
+        # Weeks whose report would step off the calendar (the week before, the fortnight after).
+        ("0001-W01", "is out of range"),
+        ("9999-W52", "is out of range"),
+        ("1899-W52", "is out of range"),
+        ("3000-W01", "is out of range"),
+        # Digits of other scripts, which int() would read.
+        ("٢٠٢٦-W48", "is not an ISO week"),
         ("2026-48", "is not an ISO week"),
         ("W48", "is not an ISO week"),
         ("", "is not an ISO week"),
@@ -358,16 +386,14 @@ def test_a_past_week_reads_the_same_after_later_updates(world):
         confidence=Confidence.GREEN,
         note="Package agreed.",
     )
-    services.commitment_update(
-        commitment=world.sanctions, user=world.officer, title="Renamed later", next_step="Other."
-    )
+    edit(world.sanctions, user=world.officer, title="Renamed later", next_step="Other.")
     services.commitment_reassign(
         commitment=world.deterrence,
         user=world.officer,
         owner=world.officer,
         lead_division=world.europe,
     )
-    services.commitment_update(commitment=world.new, user=world.officer, is_archived=True)
+    edit(world.new, user=world.officer, is_archived=True)
     CommitmentFactory(
         title="Created after the week", author=world.author, origin_meeting=world.origin
     )
@@ -385,13 +411,9 @@ def test_a_past_week_reads_the_same_after_later_updates(world):
 def test_title_and_owner_come_from_the_history_row_before_the_weeks_end(world):
     history = Commitment.history.filter(id=world.sanctions.pk)
     history.update(history_date=aware("2025-08-01 10:00"))
-    services.commitment_update(
-        commitment=world.sanctions, user=world.officer, title="Renamed in time"
-    )
+    edit(world.sanctions, user=world.officer, title="Renamed in time")
     history.filter(title="Renamed in time").update(history_date=aware("2025-11-20 10:00"))
-    services.commitment_update(
-        commitment=world.sanctions, user=world.officer, title="Renamed too late"
-    )
+    edit(world.sanctions, user=world.officer, title="Renamed too late")
 
     assert "Renamed in time" in titles(build().open_rows)
     assert "Renamed too late" not in titles(build().open_rows)
@@ -415,12 +437,20 @@ def test_build_report_query_count_does_not_grow_with_commitments(world, django_a
 # Formats ------------------------------------------------------------------------------------------
 
 
-def test_neutralise_makes_formulas_text_and_leaves_the_rest():
-    for hostile in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "＝1+1"):
-        assert reports.neutralise(hostile) == "'" + hostile
-    assert reports.neutralise("Implement the plan") == "Implement the plan"
-    assert reports.neutralise(-1) == -1
-    assert reports.neutralise(None) is None
+def test_every_formula_prefix_stays_text_in_the_csv_and_the_xlsx(world):
+    # The one rule of tracker.cells, as the report's writers apply it.
+    hostile = [prefix + "SUM(A1)" for prefix in FORMULA_PREFIXES]
+    for title in hostile:
+        world.make(title, themes=[world.economy])
+    report = build()
+    csv_titles = {row[1] for row in csv_rows(report)[1:]}
+    sheet = load_workbook(io.BytesIO(reports.render_xlsx(report)))["Open commitments"]
+    xlsx_titles = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    for title in hostile:
+        assert "'" + title in csv_titles
+        # XML reads a carriage return in text as a line feed.
+        assert "'" + title.replace("\r", "\n") in xlsx_titles
+    assert "Implement the realignment plan" in csv_titles & xlsx_titles
 
 
 def test_csv_is_utf8_with_bom_and_neutralises_formulas(world):
@@ -779,6 +809,34 @@ def test_issuing_a_bad_week_issues_nothing(client, manager, db):
     response = client.post(reverse("report-issue"), {"week": "2026-W60"})
     assert response.status_code == 302
     assert not IssuedReport.objects.exists()
+
+
+def test_a_refused_issue_redirects_with_the_report_parameters_and_not_the_csrf_token(
+    manager, world
+):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(manager)
+    page = client.get(reverse("report"), {"week": WEEK})
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+    response = client.post(
+        reverse("report-issue"),
+        {
+            "csrfmiddlewaretoken": token,
+            "week": "2026-W60",
+            "division": "na1",
+            "theme": "",
+            "submit": "Issue this report",
+        },
+    )
+    assert response.status_code == 302
+    location = response["Location"]
+    assert token not in location and "csrf" not in location
+    assert location == f"{reverse('report')}?week=2026-W60&division=na1"
+    assert not IssuedReport.objects.exists()
+    # The page it leads to says what is wrong.
+    shown = client.get(location)
+    assert "The report was not issued" in shown.text
+    assert "has no week 60" in shown.text
 
 
 def test_issued_download_of_a_missing_format_is_404(client, manager, db):

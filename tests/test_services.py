@@ -11,18 +11,19 @@ from tracker.models import Confidence, FollowUp, FollowUpOutcome, Status, Status
 pytestmark = pytest.mark.django_db
 
 
-def test_create_opens_the_journal(editor):
-    commitment = CommitmentFactory(author=editor)
+def test_create_opens_the_journal(manager):
+    commitment = CommitmentFactory(author=manager)
     entry = commitment.status_updates.get()
     assert (entry.status_from, entry.status_to) == ("", Status.NOT_STARTED)
-    assert entry.author == editor
+    assert entry.author == manager
 
 
-def test_set_status_writes_journal_entry_and_bumps_version(editor):
+def test_set_status_writes_journal_entry_and_bumps_version(manager):
     commitment = CommitmentFactory()
     services.commitment_set_status(
         commitment=commitment,
-        user=editor,
+        expected_version=commitment.version,
+        user=manager,
         status=Status.IN_PROGRESS,
         confidence=Confidence.AMBER,
         note="Working group formed.",
@@ -34,53 +35,76 @@ def test_set_status_writes_journal_entry_and_bumps_version(editor):
     entry = commitment.status_updates.latest()
     assert (entry.status_from, entry.status_to) == (Status.NOT_STARTED, Status.IN_PROGRESS)
     assert (entry.confidence_from, entry.confidence_to) == (Confidence.GREEN, Confidence.AMBER)
-    assert entry.author == editor
+    assert entry.author == manager
     assert entry.note == "Working group formed."
 
 
 @pytest.mark.parametrize(
     "status", [Status.STALLED, Status.COMPLETED, Status.SUPERSEDED, Status.DROPPED]
 )
-def test_set_status_requires_note(editor, status):
+def test_set_status_requires_note(manager, status):
     commitment = CommitmentFactory(status=Status.IN_PROGRESS)
     with pytest.raises(ValidationError) as error:
-        services.commitment_set_status(commitment=commitment, user=editor, status=status, note=" ")
+        services.commitment_set_status(
+            commitment=commitment,
+            expected_version=commitment.version,
+            user=manager,
+            status=status,
+            note=" ",
+        )
     assert "note" in error.value.message_dict
     commitment.refresh_from_db()
     assert commitment.status == Status.IN_PROGRESS
     assert commitment.status_updates.count() == 1
 
 
-def test_set_status_refuses_disallowed_transition(editor):
+def test_set_status_refuses_disallowed_transition(manager):
     commitment = CommitmentFactory(status=Status.COMPLETED)
     with pytest.raises(ValidationError) as error:
         services.commitment_set_status(
-            commitment=commitment, user=editor, status=Status.STALLED, note="Why not"
+            commitment=commitment,
+            expected_version=commitment.version,
+            user=manager,
+            status=Status.STALLED,
+            note="Why not",
         )
     assert "status" in error.value.message_dict
     assert commitment.status_updates.count() == 1
 
 
-def test_reopening_a_closed_commitment_needs_a_note(editor):
+def test_reopening_a_closed_commitment_needs_a_note(manager):
     commitment = CommitmentFactory(status=Status.COMPLETED)
     with pytest.raises(ValidationError):
-        services.commitment_set_status(commitment=commitment, user=editor, status="in_progress")
+        services.commitment_set_status(
+            commitment=commitment,
+            expected_version=commitment.version,
+            user=manager,
+            status="in_progress",
+        )
     services.commitment_set_status(
-        commitment=commitment, user=editor, status=Status.IN_PROGRESS, note="Reopened."
+        commitment=commitment,
+        expected_version=commitment.version,
+        user=manager,
+        status=Status.IN_PROGRESS,
+        note="Reopened.",
     )
     assert commitment.status == Status.IN_PROGRESS
 
 
-def test_set_status_refuses_a_save_based_on_an_old_version(editor, other_editor):
-    commitment = CommitmentFactory()
+def test_set_status_refuses_a_save_based_on_an_old_version(manager, other_editor, other_division):
+    commitment = CommitmentFactory(lead_division=other_division)
     loaded_version = commitment.version
     services.commitment_set_status(
-        commitment=commitment, user=other_editor, status=Status.IN_PROGRESS, note="First."
+        commitment=commitment,
+        expected_version=commitment.version,
+        user=other_editor,
+        status=Status.IN_PROGRESS,
+        note="First.",
     )
     with pytest.raises(services.ConflictError) as error:
         services.commitment_set_status(
             commitment=commitment,
-            user=editor,
+            user=manager,
             status=Status.ONGOING,
             note="Second.",
             expected_version=loaded_version,
@@ -92,26 +116,32 @@ def test_set_status_refuses_a_save_based_on_an_old_version(editor, other_editor)
     assert commitment.status_updates.count() == 2
 
 
-def test_set_status_with_nothing_changed_is_refused(editor):
+def test_set_status_with_nothing_changed_is_refused(manager):
     commitment = CommitmentFactory()
     with pytest.raises(ValidationError):
         services.commitment_set_status(
-            commitment=commitment, user=editor, status=Status.NOT_STARTED
+            commitment=commitment,
+            expected_version=commitment.version,
+            user=manager,
+            status=Status.NOT_STARTED,
         )
 
 
-def test_set_status_saves_next_step_and_target_date_in_the_same_entry(editor):
+def test_a_field_only_save_is_kept_in_the_history_without_an_empty_journal_entry(manager):
     commitment = CommitmentFactory()
     services.commitment_set_status(
         commitment=commitment,
-        user=editor,
+        expected_version=commitment.version,
+        user=manager,
         status=Status.NOT_STARTED,
         fields={"next_step": "Brief the Minister", "target_date": datetime.date(2027, 1, 31)},
     )
     commitment.refresh_from_db()
     assert commitment.next_step == "Brief the Minister"
     assert commitment.target_date == datetime.date(2027, 1, 31)
-    assert commitment.status_updates.count() == 2
+    assert commitment.status_updates.count() == 1
+    latest = commitment.history.latest()
+    assert (latest.next_step, latest.history_user) == ("Brief the Minister", manager)
 
 
 def test_reassign_records_the_change(manager, editor):
@@ -122,25 +152,25 @@ def test_reassign_records_the_change(manager, editor):
     assert "editor" in commitment.status_updates.latest().note
 
 
-def test_followup_record_and_refusals(editor):
+def test_followup_record_and_refusals(manager):
     commitment = CommitmentFactory()
     later = MeetingFactory(
         starts_at=commitment.origin_meeting.starts_at + datetime.timedelta(days=9)
     )
     services.followup_record(
-        commitment=commitment, meeting=later, user=editor, outcome=FollowUpOutcome.REAFFIRMED
+        commitment=commitment, meeting=later, user=manager, outcome=FollowUpOutcome.REAFFIRMED
     )
     assert FollowUp.objects.filter(commitment=commitment, meeting=later).exists()
     with pytest.raises(ValidationError, match="already linked"):
         services.followup_record(
-            commitment=commitment, meeting=later, user=editor, outcome=FollowUpOutcome.ADVANCED
+            commitment=commitment, meeting=later, user=manager, outcome=FollowUpOutcome.ADVANCED
         )
     earlier = MeetingFactory(
         starts_at=commitment.origin_meeting.starts_at - datetime.timedelta(days=1)
     )
     with pytest.raises(ValidationError, match="earlier"):
         services.followup_record(
-            commitment=commitment, meeting=earlier, user=editor, outcome="reaffirmed"
+            commitment=commitment, meeting=earlier, user=manager, outcome="reaffirmed"
         )
 
 
@@ -156,7 +186,7 @@ def test_bulk_status_change_is_all_or_nothing(manager):
     assert movable.status == Status.IN_PROGRESS
 
 
-def test_status_updates_are_append_only(editor):
+def test_status_updates_are_append_only(manager):
     entry = StatusUpdateFactory()
     entry.note = "rewritten"
     with pytest.raises(TypeError):
@@ -184,13 +214,17 @@ def test_followup_once_per_meeting_is_a_database_constraint():
         FollowUp.objects.create(commitment=commitment, meeting=meeting, outcome="advanced")
 
 
-def test_history_records_who_changed_the_commitment(editor):
+def test_history_records_who_changed_the_commitment(manager):
     commitment = CommitmentFactory()
     services.commitment_set_status(
-        commitment=commitment, user=editor, status=Status.IN_PROGRESS, note="Go."
+        commitment=commitment,
+        expected_version=commitment.version,
+        user=manager,
+        status=Status.IN_PROGRESS,
+        note="Go.",
     )
     latest = commitment.history.latest()
-    assert latest.history_user == editor
+    assert latest.history_user == manager
     assert latest.status == Status.IN_PROGRESS
 
 

@@ -52,7 +52,11 @@ def test_dashboard_sections(editor_client, editor, division):
     CommitmentFactory(title="Red item", confidence=Confidence.RED)
     MeetingFactory(title="Upcoming 2+2", starts_at=timezone.now() + datetime.timedelta(days=10))
     services.commitment_set_status(
-        commitment=mine, user=editor, status="in_progress", note="Kick-off held."
+        commitment=mine,
+        expected_version=mine.version,
+        user=editor,
+        status="in_progress",
+        note="Kick-off held.",
     )
     response = editor_client.get(reverse("dashboard"))
     assert response.status_code == 200
@@ -122,11 +126,15 @@ def test_list_filters_and_search(editor_client):
     assert [c.pk for c in response.context["page"].object_list] == [wanted.pk]
 
 
-def test_list_searches_quote_and_notes(editor_client, editor):
+def test_list_searches_quote_and_notes(editor_client, manager):
     in_quote = CommitmentFactory(quote="They concurred on the realignment plan.")
     in_note = CommitmentFactory()
     services.commitment_set_status(
-        commitment=in_note, user=editor, status="in_progress", note="Discussed realignment."
+        commitment=in_note,
+        expected_version=in_note.version,
+        user=manager,
+        status="in_progress",
+        note="Discussed realignment.",
     )
     CommitmentFactory()
     response = editor_client.get(reverse("commitment-list"), {"q": "realignment"})
@@ -212,6 +220,7 @@ def test_detail_shows_quote_fields_and_timeline(editor_client, editor, commitmen
     )
     services.commitment_set_status(
         commitment=commitment,
+        expected_version=commitment.version,
         user=editor,
         status="in_progress",
         fields={"next_step": "Draft the package"},
@@ -233,8 +242,9 @@ def test_detail_shows_quote_fields_and_timeline(editor_client, editor, commitmen
 def test_detail_offers_only_allowed_transitions(editor_client, division):
     closed = CommitmentFactory(lead_division=division, status=Status.COMPLETED)
     response = editor_client.get(closed.get_absolute_url())
-    choices = [value for value, _ in response.context["form"].fields["status"].choices]
+    choices = [value for value, _ in response.context["form"].fields["status"].widget.choices]
     assert choices == [Status.IN_PROGRESS, Status.COMPLETED]
+    assert '<option value="stalled"' not in response.text
 
 
 def test_viewer_sees_no_update_form(client, viewer, commitment):
@@ -252,7 +262,8 @@ def test_detail_query_count_is_pinned(
     for i in range(rows):
         services.commitment_set_status(
             commitment=commitment,
-            user=UserFactory(),
+            expected_version=commitment.version,
+            user=UserFactory(roles=["Manager"]),
             status="in_progress",
             note=f"Note {i}",
             fields={"next_step": f"Step {i}"},
@@ -335,7 +346,7 @@ def test_update_refuses_a_status_not_offered(editor_client, division):
     closed = CommitmentFactory(lead_division=division, status=Status.COMPLETED)
     url = reverse("commitment-update", args=[closed.pk])
     response = editor_client.post(url, _update_data(closed, status="stalled", note="x"), **HTMX)
-    assert "Select a valid choice" in response.text
+    assert "cannot move from “Completed” to “Stalled”" in response.text
     closed.refresh_from_db()
     assert closed.status == Status.COMPLETED
 
@@ -388,7 +399,13 @@ def test_conflict_without_js_answers_409(client, division, commitment, manager):
     editor = UserFactory(roles=["Editor"], divisions=[division])
     client.force_login(editor)
     loaded = _update_data(commitment)
-    services.commitment_set_status(commitment=commitment, user=manager, status="ongoing", note="x")
+    services.commitment_set_status(
+        commitment=commitment,
+        expected_version=commitment.version,
+        user=manager,
+        status="ongoing",
+        note="x",
+    )
     response = client.post(
         reverse("commitment-update", args=[commitment.pk]), {**loaded, "note": "mine"}
     )

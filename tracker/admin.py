@@ -16,10 +16,10 @@ from django.shortcuts import render
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .import_forms import FileImportExportMixin
 from .models import (
     Commitment,
     Country,
@@ -42,6 +42,121 @@ admin.site.index_title = _("Data entry")
 
 def _datetime(value) -> str:
     return formats.date_format(value, "DATETIME_FORMAT") if value else "—"
+
+
+# Saves go through the services, which check what a form cannot (a version under the row lock, a
+# rule on another row). A refusal met while saving is raised as `Refused`: the admin's transaction
+# rolls back whole (main form and every inline), and the change view is shown again, as typed, with
+# the refusal above the form.
+
+
+class Refused(Exception):
+    def __init__(self, messages: list[str]):
+        super().__init__(" ".join(messages))
+        self.messages = messages
+
+
+def _refusal_messages(error: ValidationError, about: str = "") -> list[str]:
+    prefix = f"{about}: " if about else ""
+    if isinstance(error, services.ConflictError):
+        lines = [prefix + error.messages[0]]
+        lines += [
+            _("%(field)s was “%(before)s” when you opened it and is now “%(after)s”.")
+            % {"field": label, "before": before, "after": after}
+            for label, before, after in error.rows()
+        ]
+        return lines
+    if hasattr(error, "error_dict"):
+        return [
+            prefix + (f"{_field_label(field)}: {message}" if field != "__all__" else message)
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [prefix + message for message in error.messages]
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Commitment._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a form-only field (the journal note) has no model label
+        return {"note": str(_("note for the journal"))}.get(name, name)
+
+
+class ServiceForm(forms.ModelForm):
+    """An admin form that shows, when the view is shown again, what a service refused."""
+
+    refusal: list[str] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        for message in self.refusal:
+            self.add_error(None, message)
+        return cleaned
+
+
+class ServiceSaveAdmin(admin.ModelAdmin):
+    form = ServiceForm
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except Refused as refused:
+            # Nothing was saved (the transaction rolled back): show the form again with why.
+            request._tracker_refusal = refused.messages
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if refusal := getattr(request, "_tracker_refusal", None):
+            return type(form.__name__, (form,), {"refusal": refusal})
+        return form
+
+
+def _start_formset_log(formset) -> None:
+    # What formset.save() would leave for the admin's change message.
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+def _save_followups(request, formset, **fixed) -> None:
+    """Every follow-up inline writes through the services: new, changed and deleted rows."""
+    _start_formset_log(formset)
+    for form in formset.forms:
+        follow_up = form.instance
+        try:
+            if formset.can_delete and formset._should_delete_form(form):
+                if follow_up.pk:
+                    services.followup_delete(follow_up=follow_up, user=request.user)
+                    formset.deleted_objects.append(follow_up)
+                continue
+            if not form.has_changed():
+                continue
+            data = {**form.cleaned_data, **fixed}
+            if follow_up.pk is None:
+                formset.new_objects.append(
+                    services.followup_record(
+                        commitment=data["commitment"],
+                        meeting=data["meeting"],
+                        user=request.user,
+                        outcome=data["outcome"],
+                        note=data.get("note", ""),
+                        quote=data.get("quote", ""),
+                    )
+                )
+            else:
+                formset.changed_objects.append((follow_up, form.changed_data))
+                services.followup_edit(
+                    follow_up=follow_up,
+                    user=request.user,
+                    data={
+                        name: form.cleaned_data[name]
+                        for name in form.changed_data
+                        if name in ("meeting", "outcome", "note", "quote")
+                    },
+                )
+        except ValidationError as error:
+            cleaned = getattr(form, "cleaned_data", {})
+            about = cleaned.get("commitment") or cleaned.get("meeting") or follow_up
+            raise Refused(_refusal_messages(error, str(about))) from None
 
 
 # Reference data -----------------------------------------------------------------------------------
@@ -83,12 +198,32 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(ServiceSaveAdmin):
     list_display = ("person", "title", "side", "meeting")
     list_filter = ("side",)
     list_select_related = ("person__country", "side", "meeting")
     search_fields = ("person__family_name", "person__given_name", "title", "meeting__title")
     autocomplete_fields = ("meeting", "person")
+
+    def save_model(self, request, obj, form, change):
+        data = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.PARTICIPATION_FIELDS
+        }
+        try:
+            if change:
+                services.participation_edit(participation=obj, user=request.user, data=data)
+            else:
+                meeting = form.cleaned_data["meeting"]
+                obj.pk = services.participation_add(
+                    meeting=meeting, user=request.user, data=data
+                ).pk
+        except ValidationError as error:
+            raise Refused(_refusal_messages(error)) from None
+
+    def delete_model(self, request, obj):
+        services.participation_remove(participation=obj, user=request.user)
 
 
 # Meetings -----------------------------------------------------------------------------------------
@@ -120,11 +255,50 @@ class ParticipationInline(admin.TabularInline):
     fields = ("order", "person", "title", "side")
 
 
+class VersionedCommitmentForm(ServiceForm):
+    """Carries the version the clerk started from, so that a stale save is refused."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def has_changed(self) -> bool:
+        # The version alone is not a change the clerk made.
+        return bool(set(self.changed_data) - {"loaded_version"})
+
+    def edit_data(self) -> dict:
+        """The changed fields, as the edit service takes them."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name in services.COMMITMENT_EDIT_FIELDS
+        }
+
+    def new_data(self) -> dict:
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name in services.COMMITMENT_EDIT_FIELDS
+        }
+
+
 class OriginatedCommitmentInline(admin.StackedInline):
     model = Commitment
+    form = VersionedCommitmentForm
     fk_name = "origin_meeting"
     extra = 0
-    fields = ("title", "quote", "quote_position", "strength", "lead_division", "owner")
+    fields = (
+        "title",
+        "quote",
+        "quote_position",
+        "strength",
+        "lead_division",
+        "owner",
+        "loaded_version",
+    )
     autocomplete_fields = ("lead_division", "owner")
     show_change_link = True
     verbose_name_plural = _("commitments made at this meeting")
@@ -143,7 +317,7 @@ class FollowUpHeldInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class MeetingAdmin(FileImportExportMixin, ServiceSaveAdmin, SimpleHistoryAdmin):
     resource_classes = [MeetingResource]
     list_display = ("title", "kind", "series", "local_time", "japan_time", "place", "format")
     list_filter = ("kind", "series", YearFilter, "format")
@@ -188,29 +362,71 @@ class MeetingAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Commitment:
-            for commitment in formset.save(commit=False):
-                if commitment.pk is None:
-                    services.commitment_save_new(commitment=commitment, user=request.user)
-                else:
-                    services.commitment_update(commitment=commitment, user=request.user)
-            formset.save_m2m()
+            _save_commitment_inline(request, formset, origin_meeting=form.instance)
         elif formset.model is FollowUp:
-            for follow_up in formset.save(commit=False):
-                if follow_up.pk is None:
-                    services.followup_record(
-                        commitment=follow_up.commitment,
-                        meeting=form.instance,
-                        user=request.user,
-                        outcome=follow_up.outcome,
-                        note=follow_up.note,
-                        quote=follow_up.quote,
-                    )
-                else:
-                    follow_up.save()
-            for obj in formset.deleted_objects:
-                obj.delete()
+            _save_followups(request, formset, meeting=form.instance)
+        elif formset.model is Participation:
+            _save_participations(request, formset, meeting=form.instance)
         else:
-            super().save_formset(request, form, formset, change)
+            raise TypeError(f"No service saves {formset.model.__name__} inlines")
+
+
+def _save_participations(request, formset, *, meeting: Meeting) -> None:
+    _start_formset_log(formset)
+    for form in formset.forms:
+        participation = form.instance
+        try:
+            if formset.can_delete and formset._should_delete_form(form):
+                if participation.pk:
+                    services.participation_remove(participation=participation, user=request.user)
+                    formset.deleted_objects.append(participation)
+                continue
+            if not form.has_changed():
+                continue
+            data = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in services.PARTICIPATION_FIELDS
+            }
+            if participation.pk is None:
+                formset.new_objects.append(
+                    services.participation_add(meeting=meeting, user=request.user, data=data)
+                )
+            else:
+                formset.changed_objects.append((participation, form.changed_data))
+                services.participation_edit(
+                    participation=participation, user=request.user, data=data
+                )
+        except ValidationError as error:
+            raise Refused(_refusal_messages(error, str(participation))) from None
+
+
+def _save_commitment_inline(request, formset, *, origin_meeting: Meeting) -> None:
+    _start_formset_log(formset)
+    for form in formset.forms:
+        if not form.has_changed():
+            continue
+        commitment = form.instance
+        try:
+            if commitment.pk is None:
+                data = form.new_data()
+                data.pop("origin_meeting", None)
+                formset.new_objects.append(
+                    services.commitment_create(
+                        user=request.user, origin_meeting=origin_meeting, **data
+                    )
+                )
+            else:
+                formset.changed_objects.append((commitment, form.changed_data))
+                services.commitment_edit(
+                    commitment=commitment,
+                    user=request.user,
+                    data=form.edit_data(),
+                    expected_version=form.cleaned_data.get("loaded_version"),
+                )
+        except ValidationError as error:
+            about = form.cleaned_data.get("title") or str(commitment)
+            raise Refused(_refusal_messages(error, about)) from None
 
 
 # Commitments --------------------------------------------------------------------------------------
@@ -220,7 +436,8 @@ class FollowUpInline(admin.TabularInline):
     model = FollowUp
     fk_name = "commitment"
     extra = 0
-    fields = ("meeting", "outcome", "note", "quote")
+    readonly_fields = ("recorded_by", "recorded_at")
+    fields = ("meeting", "outcome", "note", "quote", "recorded_by", "recorded_at")
     autocomplete_fields = ("meeting",)
 
 
@@ -244,8 +461,8 @@ class StatusUpdateInline(admin.TabularInline):
         return super().get_queryset(request).select_related("author")
 
 
-class CommitmentAdminForm(forms.ModelForm):
-    """Adds the journal note and the version the clerk started from (to refuse stale saves)."""
+class CommitmentAdminForm(VersionedCommitmentForm):
+    """Adds the journal note; the version the clerk started from comes with every change."""
 
     journal_note = forms.CharField(
         label=_("note for the journal"),
@@ -253,63 +470,23 @@ class CommitmentAdminForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the status moves to stalled, completed, superseded or dropped."),
     )
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Commitment
-        fields = (
-            "origin_meeting",
-            "title",
-            "quote",
-            "quote_position",
-            "strength",
-            "themes",
-            "parties",
-            "follow_up_venue",
-            "lead_division",
-            "owner",
-            "status",
-            "confidence",
-            "target_date",
-            "target_date_reason",
-            "next_step",
-            "next_review_date",
-            "is_archived",
-        )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.fields["loaded_version"].initial = self.instance.version
+        fields = services.COMMITMENT_EDIT_FIELDS
 
     def clean(self):
         cleaned = super().clean()
-        loaded = cleaned.get("loaded_version")
-        if self.instance.pk and loaded is not None:
-            current = Commitment.objects.filter(pk=self.instance.pk).values("version").first()
-            if current and current["version"] != loaded:
-                raise ValidationError(
-                    _(
-                        "Someone else saved this commitment while you were editing it. Open it "
-                        "again to see their changes, then apply yours."
-                    ),
-                    code="conflict",
-                )
-        if self.instance.pk and "status" in cleaned and "confidence" in cleaned:
-            before = Commitment.objects.get(pk=self.instance.pk)
-            errors = services.status_move_errors(
-                commitment=before,
-                status=cleaned["status"],
-                confidence=cleaned["confidence"],
-                note=cleaned.get("journal_note", ""),
+        if self.instance.pk and cleaned.get("loaded_version") is None:
+            # Not a hidden-field error, which the admin would not show.
+            self.add_error(
+                None,
+                _(
+                    "This form was sent without the version you started from. Open the "
+                    "commitment again and apply your change."
+                ),
             )
-            if errors:
-                raise ValidationError({_JOURNAL_FIELDS.get(k, k): v for k, v in errors.items()})
         return cleaned
-
-
-# The service names the note "note"; on this form it is the journal_note field.
-_JOURNAL_FIELDS = {"note": "journal_note"}
 
 
 class SetStatusForm(forms.Form):
@@ -329,7 +506,7 @@ class ReassignForm(forms.Form):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(FileImportExportMixin, ServiceSaveAdmin, SimpleHistoryAdmin):
     form = CommitmentAdminForm
     resource_classes = [CommitmentResource]
     list_display = (
@@ -397,19 +574,42 @@ class CommitmentAdmin(ImportExportMixin, SimpleHistoryAdmin):
             "tracker.edit_commitment", obj
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and not request.user.has_perm("tracker.reassign_commitment", obj):
+            # Reassigning is the managers' (the service refuses it too).
+            fields = (*fields, "owner")
+        return fields
+
     def save_model(self, request, obj, form, change):
         note = form.cleaned_data.get("journal_note", "")
-        if not change:
-            services.commitment_save_new(commitment=obj, user=request.user, note=note)
-            return
-        before = Commitment.objects.get(pk=obj.pk)
-        status, confidence = obj.status, obj.confidence
-        obj.status, obj.confidence = before.status, before.confidence
-        services.commitment_update(commitment=obj, user=request.user)
-        if (status, confidence) != (before.status, before.confidence) or note:
-            services.commitment_set_status(
-                commitment=obj, user=request.user, status=status, confidence=confidence, note=note
-            )
+        try:
+            if change:
+                services.commitment_edit(
+                    commitment=obj,
+                    user=request.user,
+                    data=form.edit_data(),
+                    expected_version=form.cleaned_data.get("loaded_version"),
+                    note=note,
+                )
+            else:
+                data = form.new_data()
+                created = services.commitment_create(user=request.user, note=note, **data)
+                obj.pk = created.pk
+        except ValidationError as error:
+            raise Refused(_refusal_messages(error)) from None
+
+    def save_related(self, request, form, formsets, change):
+        # Themes and parties were saved by the service with the rest of the commitment.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is FollowUp:
+            commitment = Commitment.objects.get(pk=form.instance.pk)
+            _save_followups(request, formset, commitment=commitment)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def _selected_action_page(self, request, queryset, *, form, title, template_action):
         return render(
@@ -502,7 +702,7 @@ class CommitmentAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(ServiceSaveAdmin):
     list_display = ("commitment", "meeting", "outcome", "recorded_by", "recorded_at")
     list_filter = ("outcome", ("meeting", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("commitment", "meeting", "recorded_by")
@@ -511,21 +711,36 @@ class FollowUpAdmin(admin.ModelAdmin):
     readonly_fields = ("recorded_by", "recorded_at")
 
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.save()
-        else:
-            saved = services.followup_record(
-                commitment=obj.commitment,
-                meeting=obj.meeting,
-                user=request.user,
-                outcome=obj.outcome,
-                note=obj.note,
-                quote=obj.quote,
-            )
-            obj.pk = saved.pk
+        data = form.cleaned_data
+        try:
+            if change:
+                services.followup_edit(
+                    follow_up=obj,
+                    user=request.user,
+                    data={
+                        name: data[name]
+                        for name in form.changed_data
+                        if name in ("meeting", "outcome", "note", "quote")
+                    },
+                )
+            else:
+                saved = services.followup_record(
+                    commitment=data["commitment"],
+                    meeting=data["meeting"],
+                    user=request.user,
+                    outcome=data["outcome"],
+                    note=data.get("note", ""),
+                    quote=data.get("quote", ""),
+                )
+                obj.pk = saved.pk
+        except ValidationError as error:
+            raise Refused(_refusal_messages(error)) from None
+
+    def delete_model(self, request, obj):
+        services.followup_delete(follow_up=obj, user=request.user)
 
 
-class StatusUpdateAddForm(forms.ModelForm):
+class StatusUpdateAddForm(ServiceForm):
     """Adding a journal entry in the admin is a status change, made through the service."""
 
     class Meta:
@@ -549,7 +764,7 @@ class StatusUpdateAddForm(forms.ModelForm):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(admin.ModelAdmin):
+class StatusUpdateAdmin(ServiceSaveAdmin):
     list_display = (
         "created_at",
         "commitment",
@@ -580,12 +795,19 @@ class StatusUpdateAdmin(admin.ModelAdmin):
         return request.user.has_perm("tracker.change_commitment")
 
     def save_model(self, request, obj, form, change):
-        entry = services.commitment_set_status(
-            commitment=obj.commitment,
-            user=request.user,
-            status=obj.status_to,
-            confidence=obj.confidence_to,
-            note=obj.note,
-            evidence_url=obj.evidence_url,
-        )
-        obj.pk = entry.pk
+        data = form.cleaned_data
+        commitment = data["commitment"]
+        try:
+            services.commitment_set_status(
+                commitment=commitment,
+                user=request.user,
+                status=data["status_to"],
+                confidence=data["confidence_to"],
+                note=data.get("note", ""),
+                evidence_url=data.get("evidence_url", ""),
+                # The entry is appended to the commitment as the clerk saw it in this form.
+                expected_version=commitment.version,
+            )
+        except ValidationError as error:
+            raise Refused(_refusal_messages(error)) from None
+        obj.pk = commitment.status_updates.latest().pk

@@ -13,9 +13,11 @@ from .models import (
     Confidence,
     Country,
     Division,
+    FollowUp,
     FollowUpOutcome,
     Meeting,
     Status,
+    StatusUpdate,
     Theme,
 )
 from .templatetags.tracker_tags import local_name
@@ -131,13 +133,18 @@ class StatusUpdateForm(forms.Form):
         label=_("Delivery confidence"), choices=Confidence.choices, widget=forms.RadioSelect
     )
     next_step = forms.CharField(
-        label=_("Next step"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Next step"),
+        required=False,
+        max_length=Commitment._meta.get_field("next_step").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     target_date = forms.DateField(
         label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     target_date_reason = forms.CharField(
-        label=_("Why this target date"), required=False, max_length=300
+        label=_("Why this target date"),
+        required=False,
+        max_length=Commitment._meta.get_field("target_date_reason").max_length,
     )
     next_review_date = forms.DateField(
         label=_("Next review"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -145,11 +152,14 @@ class StatusUpdateForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
         required=False,
+        max_length=StatusUpdate._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when moving to stalled, completed, superseded or dropped."),
     )
     evidence_url = forms.URLField(label=_("Evidence link"), required=False, max_length=500)
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput)
+    # Not required here: the service refuses a save without it, with a message the user sees
+    # (an error on a hidden field would be shown nowhere).
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, commitment: Commitment, **kwargs):
         if "initial" not in kwargs and not args:
@@ -157,8 +167,10 @@ class StatusUpdateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.commitment = commitment
         allowed = {commitment.status, *commitment.allowed_statuses()}
-        # Only the moves the lifecycle allows are offered.
-        self.fields["status"].choices = [(s.value, s.label) for s in Status if s in allowed]
+        # Only the moves the lifecycle allows are offered; any status is accepted, because a
+        # form loaded before someone else's move must reach the service, which explains the
+        # conflict (or the refused move) instead of "Select a valid choice".
+        self.fields["status"].widget.choices = [(s.value, s.label) for s in Status if s in allowed]
 
     @staticmethod
     def initial_for(commitment: Commitment) -> dict:
@@ -199,11 +211,15 @@ class FollowUpForm(forms.Form):
     )
     outcome = forms.ChoiceField(label=_("What happened there"), choices=FollowUpOutcome.choices)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=FollowUp._meta.get_field("note").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     quote = forms.CharField(
         label=_("Quote from that readout"),
         required=False,
+        max_length=FollowUp._meta.get_field("quote").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -216,6 +232,7 @@ import datetime  # noqa: E402
 import zoneinfo  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
+from django.contrib.auth.models import AbstractBaseUser  # noqa: E402
 from django.utils.translation import get_language  # noqa: E402
 
 from .models import (  # noqa: E402
@@ -226,12 +243,17 @@ from .models import (  # noqa: E402
     validate_time_zone,
 )
 from .readout_import import (  # noqa: E402
+    FOLLOW_UP_REFUSAL,
     MAX_PARTICIPANTS,
     MAX_ROWS,
     MeetingData,
     ParticipantData,
     RowData,
     decode_readout_file,
+    lead_division_refusal,
+    lead_divisions,
+    may_lead,
+    validate_meeting_start,
 )
 
 # Django refuses larger request bodies anyway (DATA_UPLOAD_MAX_MEMORY_SIZE); readouts are shorter.
@@ -298,20 +320,26 @@ class LocalDateTimeField(forms.Field):
 
 @dataclass
 class ReviewChoices:
-    """Reference rows read once per request and shared by every row of the review."""
+    """Reference rows read once per request and shared by every row of the review.
+
+    `divisions` are only those the importer may make the lead of a new commitment (an editor's
+    own; every division for a manager), and `no_division` says whether they may leave it empty.
+    """
 
     themes: dict[str, Theme]
     countries: dict[str, Country]
     divisions: dict[str, Division]
     series: dict[str, MeetingSeries]
+    no_division: bool = False
 
     @classmethod
-    def load(cls) -> ReviewChoices:
+    def load(cls, user: AbstractBaseUser) -> ReviewChoices:
         return cls(
             themes={t.code: t for t in Theme.objects.all()},
             countries={c.code: c for c in Country.objects.all()},
-            divisions={str(d.pk): d for d in Division.objects.all()},
+            divisions={str(d.pk): d for d in lead_divisions(user)},
             series={str(s.pk): s for s in MeetingSeries.objects.all()},
+            no_division=may_lead(user, None),
         )
 
     def theme_choices(self) -> list[tuple[str, str]]:
@@ -335,6 +363,8 @@ class MeetingReviewForm(forms.Form):
     starts_at = LocalDateTimeField(
         label=_("Start (local time)"),
         help_text=_("The wall-clock time at the place of the meeting."),
+        # Year 1 or 9999 would overflow when converted to UTC.
+        validators=[validate_meeting_start],
     )
     start_time_known = forms.BooleanField(
         label=_("Start time known"),
@@ -433,8 +463,22 @@ class CommitmentReviewForm(forms.Form):
     parties = forms.MultipleChoiceField(
         label=_("Parties"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    lead_division = forms.ChoiceField(label=_("Lead division"), required=False)
-    record_as = forms.ChoiceField(label=_("Record as"), required=False, widget=forms.RadioSelect)
+    lead_division = forms.ChoiceField(
+        label=_("Lead division"),
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "Choose one of the divisions offered: you may create commitments only for your "
+                "own divisions."
+            )
+        },
+    )
+    record_as = forms.ChoiceField(
+        label=_("Record as"),
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": FOLLOW_UP_REFUSAL},
+    )
     outcome = forms.ChoiceField(
         label=_("What happened there"),
         choices=FollowUpOutcome.choices,
@@ -448,8 +492,9 @@ class CommitmentReviewForm(forms.Form):
         self.row = row
         self.fields["themes"].choices = choices.theme_choices()
         self.fields["parties"].choices = choices.country_choices()
-        self.fields["lead_division"].choices = [("", "—")] + [
-            (pk, d.name) for pk, d in choices.divisions.items()
+        self.fields["lead_division"].choices = [
+            *([("", "—")] if choices.no_division or not choices.divisions else []),
+            *((pk, d.name) for pk, d in choices.divisions.items()),
         ]
         candidates = row.candidates if row is not None else []
         self.candidates = {str(c.commitment.pk): c.commitment for c in candidates}
@@ -474,9 +519,23 @@ class CommitmentReviewForm(forms.Form):
         cleaned = super().clean()
         if not cleaned.get("keep"):
             return cleaned
+        if not self.follows_up and self.data.get(self.add_prefix("record_as")) not in (
+            None,
+            "",
+            NEW_COMMITMENT,
+        ):
+            # No follow-up was offered for this row: a posted one is forged or out of date.
+            self.add_error(None, FOLLOW_UP_REFUSAL)
         record_as = cleaned.get("record_as") or NEW_COMMITMENT
         if record_as == NEW_COMMITMENT and not cleaned.get("title", "").strip():
             self.add_error("title", _("Give the commitment a title, or untick it."))
+        if (
+            record_as == NEW_COMMITMENT
+            and not cleaned.get("lead_division")
+            and "lead_division" not in self.errors
+            and not self.choices.no_division
+        ):
+            self.add_error("lead_division", lead_division_refusal(self.choices.divisions.values()))
         if record_as != NEW_COMMITMENT and not cleaned.get("outcome"):
             self.add_error("outcome", _("Say what happened at this meeting."))
         return cleaned

@@ -12,6 +12,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -176,7 +177,9 @@ class MeetingSeries(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, max_length=5_000, validators=[MaxLengthValidator(5_000)]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -239,12 +242,23 @@ class Meeting(models.Model):
     format = models.CharField(
         _("format"), max_length=20, choices=MeetingFormat.choices, default=MeetingFormat.IN_PERSON
     )
-    summary = models.TextField(_("summary"), blank=True)
-    readout_text = models.TextField(_("readout text"), blank=True)
+    summary = models.TextField(
+        _("summary"), blank=True, max_length=5_000, validators=[MaxLengthValidator(5_000)]
+    )
+    # Readouts run to a few thousand characters; the limit leaves room for the longest summit
+    # communiqués while keeping a pasted megabyte out of every page and report that shows it.
+    readout_text = models.TextField(
+        _("readout text"),
+        blank=True,
+        max_length=200_000,
+        validators=[MaxLengthValidator(200_000)],
+    )
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     notes = models.TextField(
         _("notes"),
         blank=True,
+        max_length=5_000,
+        validators=[MaxLengthValidator(5_000)],
         help_text=_("Caveats on the facts, e.g. which details are unverified."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -418,7 +432,12 @@ class Commitment(models.Model):
         related_name="commitments",
     )
     title = models.CharField(_("title"), max_length=200)
-    quote = models.TextField(_("verbatim quote"), help_text=_("The words of the readout, as is."))
+    quote = models.TextField(
+        _("verbatim quote"),
+        max_length=5_000,
+        validators=[MaxLengthValidator(5_000)],
+        help_text=_("The words of the readout, as is."),
+    )
     quote_position = models.PositiveIntegerField(
         _("position in readout"),
         null=True,
@@ -463,7 +482,9 @@ class Commitment(models.Model):
     )
     target_date = models.DateField(_("target date"), null=True, blank=True)
     target_date_reason = models.CharField(_("why this target date"), max_length=300, blank=True)
-    next_step = models.TextField(_("next step"), blank=True)
+    next_step = models.TextField(
+        _("next step"), blank=True, max_length=2_000, validators=[MaxLengthValidator(2_000)]
+    )
     next_review_date = models.DateField(_("next review"), null=True, blank=True)
     follow_up_venue = models.ForeignKey(
         MeetingSeries,
@@ -526,8 +547,15 @@ class FollowUp(models.Model):
         Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="follow_ups"
     )
     outcome = models.CharField(_("what happened"), max_length=20, choices=FollowUpOutcome.choices)
-    note = models.TextField(_("note"), blank=True)
-    quote = models.TextField(_("quote from that readout"), blank=True)
+    note = models.TextField(
+        _("note"), blank=True, max_length=5_000, validators=[MaxLengthValidator(5_000)]
+    )
+    quote = models.TextField(
+        _("quote from that readout"),
+        blank=True,
+        max_length=5_000,
+        validators=[MaxLengthValidator(5_000)],
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -584,7 +612,9 @@ class StatusUpdate(models.Model):
         _("confidence from"), max_length=10, choices=Confidence.choices, blank=True
     )
     confidence_to = models.CharField(_("confidence to"), max_length=10, choices=Confidence.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note"), blank=True, max_length=5_000, validators=[MaxLengthValidator(5_000)]
+    )
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
 
     objects = StatusUpdateQuerySet.as_manager()

@@ -18,7 +18,7 @@ import datetime
 import hashlib
 import re
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import services
 from .models import (
@@ -62,6 +63,11 @@ STRONG_MIN_SHARED = 4
 STRONG_MIN_SCORE = 0.6
 TITLE_MATCH_MIN_SCORE = 0.6
 _DAY = datetime.timedelta(days=1)
+# A meeting outside these years is a typing error (2202 for 2022, a year 1 from a mangled date).
+# The limits also keep every date computation (conversion to UTC, the matching windows below) far
+# from the ends of the calendar, where Python raises OverflowError.
+FIRST_YEAR = 1900
+LAST_YEAR = 2199
 
 # Parser kinds that are not meeting kinds in the database: a video call is a format, not a kind.
 _KIND_MAP = {"video": MeetingKind.OTHER}
@@ -120,6 +126,70 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> tuple[int, float]:
 def normalise_text(text: str) -> str:
     """The form two copies of one readout share: whitespace collapsed, case folded."""
     return " ".join(text.split()).casefold()
+
+
+# Dates -------------------------------------------------------------------------------------------
+
+
+def validate_meeting_start(start: datetime.datetime) -> None:
+    """Refuse a meeting start outside FIRST_YEAR–LAST_YEAR (a ValidationError saying so)."""
+    if not FIRST_YEAR <= start.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Enter a start between the years %(first)d and %(last)d.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="start_range",
+        )
+
+
+def _matchable(day: datetime.date | None) -> datetime.date | None:
+    """The date, if it may be compared with stored meetings; a date out of range matches none."""
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return None
+    return day
+
+
+# Who may do what with a row ----------------------------------------------------------------------
+# The rules come from tracker.permissions: a new commitment must be one its importer may then edit,
+# and a follow-up may be recorded only on a commitment the importer may link follow-ups to. The
+# review screen offers only these choices; `readout_save` checks them again, for every door.
+
+
+def may_import(user: AbstractBaseUser) -> bool:
+    return bool(getattr(user, "is_active", False)) and user.has_perm("tracker.import_readout")
+
+
+def may_lead(user: AbstractBaseUser, division: Division | None) -> bool:
+    """Whether the user may create a commitment led by this division (None: no division)."""
+    return user.has_perm("tracker.edit_commitment", Commitment(lead_division=division))
+
+
+def may_follow_up(user: AbstractBaseUser, commitment: Commitment) -> bool:
+    return user.has_perm("tracker.link_followup", commitment)
+
+
+def lead_divisions(user: AbstractBaseUser) -> list[Division]:
+    """The divisions the user may make the lead of a new commitment, by name."""
+    return [d for d in Division.objects.order_by("name", "pk") if may_lead(user, d)]
+
+
+def lead_division_refusal(allowed: Iterable[Division]) -> str:
+    """Why a row's lead division was refused, naming the `allowed` ones (`lead_divisions`)."""
+    names = [d.name for d in allowed]
+    if not names:
+        return _(
+            "You may create commitments only for your own divisions, and you belong to none. "
+            "Untick this row, or ask an administrator to add you to your division."
+        )
+    return _(
+        "You may create commitments only for your own divisions (%(divisions)s). Choose one of "
+        "them, or untick this row."
+    ) % {"divisions": ", ".join(names)}
+
+
+FOLLOW_UP_REFUSAL = gettext_lazy(
+    "You may record follow-ups only of commitments of your divisions or that you own. "
+    "Record this row as a new commitment, or untick it."
+)
 
 
 # Files ------------------------------------------------------------------------------------------
@@ -207,15 +277,17 @@ class Review:
     participants_left_out: int = 0
 
 
-def build_review(draft: ReadoutDraft) -> Review:
+def build_review(draft: ReadoutDraft, *, user: AbstractBaseUser) -> Review:
+    """The draft matched to the database; only follow-ups `user` may record are offered."""
     rows = [ReviewRow(i, c) for i, c in enumerate(draft.commitments[:MAX_ROWS])]
-    _attach_candidates(rows, draft.meeting.date)
+    meeting_date = _matchable(draft.meeting.date)
+    _attach_candidates(rows, meeting_date, allowed=lambda c: may_follow_up(user, c))
     return Review(
         draft=draft,
         rows=rows,
-        mentions=match_mentions(draft.mentions[:MAX_MENTIONS], draft.meeting.date),
+        mentions=match_mentions(draft.mentions[:MAX_MENTIONS], meeting_date),
         duplicate=find_duplicate(
-            text=draft.text, local_date=draft.meeting.date, title=draft.meeting.title
+            text=draft.text, local_date=meeting_date, title=draft.meeting.title
         ),
         series=suggest_series(draft.meeting.title, meeting_kind(draft.meeting.kind)),
         rows_left_out=max(0, len(draft.commitments) - MAX_ROWS),
@@ -229,12 +301,16 @@ def meeting_kind(parser_kind: str) -> str:
 
 
 def reaffirmation_candidates(
-    quotes: Sequence[tuple[str, Iterable[str]]], before: datetime.date | None
+    quotes: Sequence[tuple[str, Iterable[str]]],
+    before: datetime.date | None,
+    *,
+    allowed: Callable[[Commitment], bool] | None = None,
 ) -> list[list[Candidate]]:
     """For each (quote, theme codes), at most MAX_CANDIDATES open commitments it may restate.
 
     One query for all rows: open commitments sharing a theme with any row, from meetings not
-    later than the new one (a follow-up cannot precede its origin).
+    later than the new one (a follow-up cannot precede its origin). `allowed` leaves out the
+    commitments the importer may not record follow-ups of, before the best are chosen.
     """
     codes = {code for _, themes in quotes for code in themes}
     if not codes:
@@ -255,6 +331,8 @@ def reaffirmation_candidates(
         for c in commitments
         if before is None or c.origin_meeting.local_date <= before
     ]
+    # Asked only of the matches (a few), not of every open commitment (thousands).
+    permitted: dict[int, bool] = {}
     result = []
     for quote, themes in quotes:
         words, themes = significant_words(quote), set(themes)
@@ -263,15 +341,28 @@ def reaffirmation_candidates(
             if not themes & their_themes:
                 continue
             shared, score = overlap(words, their_words)
-            if shared >= OFFER_MIN_SHARED and score >= OFFER_MIN_SCORE:
-                found.append(Candidate(commitment, shared, score))
+            if shared < OFFER_MIN_SHARED or score < OFFER_MIN_SCORE:
+                continue
+            if allowed is not None:
+                if commitment.pk not in permitted:
+                    permitted[commitment.pk] = allowed(commitment)
+                if not permitted[commitment.pk]:
+                    continue
+            found.append(Candidate(commitment, shared, score))
         found.sort(key=lambda c: (-c.score, -c.shared, c.commitment.pk))
         result.append(found[:MAX_CANDIDATES])
     return result
 
 
-def _attach_candidates(rows: list[ReviewRow], before: datetime.date | None) -> None:
-    found = reaffirmation_candidates([(r.draft.quote, r.draft.themes) for r in rows], before)
+def _attach_candidates(
+    rows: list[ReviewRow],
+    before: datetime.date | None,
+    *,
+    allowed: Callable[[Commitment], bool] | None = None,
+) -> None:
+    found = reaffirmation_candidates(
+        [(r.draft.quote, r.draft.themes) for r in rows], before, allowed=allowed
+    )
     for row, candidates in zip(rows, found, strict=True):
         row.candidates = candidates
 
@@ -296,7 +387,8 @@ def find_duplicate(*, text: str, local_date: datetime.date | None, title: str) -
     if local_date is not None:
         query |= Q(starts_at__range=_utc_window(local_date, local_date))
     prefix = text.strip()[:200]
-    if prefix:
+    # No stored text holds a NUL (PostgreSQL refuses it, even in a query).
+    if prefix and "\x00" not in prefix:
         query |= Q(readout_text__startswith=prefix)
     if not query:
         return None
@@ -349,6 +441,8 @@ def _similar_title(a: str, b: str) -> bool:
 
 
 def _match_mention(mention: MentionDraft, meeting_date: datetime.date | None) -> Meeting | None:
+    if mention.date is not None and _matchable(mention.date) is None:
+        return None
     if mention.date is not None:
         if mention.date_precision == "month":
             first = mention.date.replace(day=1)
@@ -384,7 +478,7 @@ def _match_mention(mention: MentionDraft, meeting_date: datetime.date | None) ->
 
 def match_person(family_name: str, given_name: str, country_code: str = "") -> Person | None:
     """A known person with this family and given name (any case), preferring the same country."""
-    if not family_name.strip():
+    if not family_name.strip() or "\x00" in family_name + given_name:
         return None
     people = list(
         Person.objects.filter(
@@ -404,7 +498,10 @@ def draft_start(draft: ReadoutDraft) -> tuple[datetime.datetime | None, str, boo
     if meeting.start_japan is not None:
         # Without a zone for the place, Japan time is the one that is certain.
         zone = meeting.time_zone or JAPAN_TIME_ZONE
-        local = meeting.start_japan.astimezone(zoneinfo.ZoneInfo(zone))
+        try:
+            local = meeting.start_japan.astimezone(zoneinfo.ZoneInfo(zone))
+        except OverflowError:  # at the end of the calendar: the review refuses the year anyway
+            local = meeting.start_japan
         return local.replace(tzinfo=None), zone, True
     if meeting.date is not None:
         return datetime.datetime.combine(meeting.date, datetime.time.min), zone, False
@@ -519,8 +616,20 @@ def readout_save(
     """Create the meeting, its participants and the kept rows, all or nothing.
 
     Refuses a readout imported before (`DuplicateReadoutError`); a participant or row that fails
-    validation raises `ImportRowError` naming it, and the transaction leaves nothing behind.
+    validation, or that the user may not save (see `may_lead`, `may_follow_up`), raises
+    `ImportRowError` naming it, and the transaction leaves nothing behind.
     """
+    if not may_import(user):
+        raise ValidationError(
+            _("“%(user)s” may not import readouts: that needs the Editor or Manager role.")
+            % {"user": user},
+            code="permission",
+        )
+    try:
+        validate_meeting_start(meeting.starts_at)
+    except ValidationError as error:
+        raise ValidationError({"starts_at": error.error_list}) from None
+    _check_row_permissions(user, rows)
     local_date = meeting.starts_at.astimezone(zoneinfo.ZoneInfo(meeting.time_zone)).date()
     _serialise_imports(local_date)
     existing = find_duplicate(text=meeting.readout_text, local_date=local_date, title=meeting.title)
@@ -581,6 +690,19 @@ def readout_save(
         except ValidationError as error:
             raise ImportRowError(section="rows", index=row.index, error=error) from error
     return ImportResult(new_meeting, commitments, follow_ups)
+
+
+def _check_row_permissions(user: AbstractBaseUser, rows: Sequence[RowData]) -> None:
+    for row in rows:
+        if row.follow_up_of is not None:
+            if not may_follow_up(user, row.follow_up_of):
+                error = ValidationError({"follow_up_of": FOLLOW_UP_REFUSAL}, code="permission")
+                raise ImportRowError(section="rows", index=row.index, error=error)
+        elif not may_lead(user, row.lead_division):
+            error = ValidationError(
+                {"lead_division": lead_division_refusal(lead_divisions(user))}, code="permission"
+            )
+            raise ImportRowError(section="rows", index=row.index, error=error)
 
 
 def _add_participant(meeting: Meeting, data: ParticipantData, order: int) -> Participation:

@@ -43,6 +43,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .cells import safe_cell, safe_text
 from .models import (
     OPEN_STATUSES,
     STALE_AFTER_DAYS,
@@ -69,11 +70,13 @@ CONTENT_TYPES: dict[str, str] = {
 }
 UPCOMING_DAYS = 14
 CSV_BOM = "\ufeff"
-# Spreadsheet programs read a cell starting with these as a formula (OWASP "CSV injection"); the
-# full-width forms are included because Japanese input methods produce them.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# Reports cover modern diplomacy up to a far future; outside these years the date arithmetic of a
+# report (the week before, the fortnight after) would leave the calendar.
+FIRST_YEAR = 1900
+LAST_YEAR = 2999
 
-_WEEK_RE = re.compile(r"(\d{4})-W(\d{1,2})", re.IGNORECASE)
+# ASCII digits only: int() would also read other scripts' digits.
+_WEEK_RE = re.compile(r"(\d{4})-W(\d{1,2})", re.IGNORECASE | re.ASCII)
 
 
 # Weeks --------------------------------------------------------------------------------------------
@@ -96,6 +99,11 @@ def parse_iso_week(text: str) -> tuple[datetime.datetime, datetime.datetime]:
             % {"value": value}
         )
     year, number = int(match[1]), int(match[2])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(
+            _("Week %(value)s is out of range: choose a week of the years %(first)s to %(last)s.")
+            % {"value": value, "first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     try:
         monday = datetime.date.fromisocalendar(year, number, 1)
     except ValueError:
@@ -781,13 +789,6 @@ def _group_by_theme(rows: list[CommitmentRow], *, theme: Theme | None) -> list[T
 # Writers ------------------------------------------------------------------------------------------
 
 
-def neutralise(value):
-    """Make a cell that a spreadsheet would run as a formula read as text (formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def _format_date(value: datetime.date | None) -> str:
     return value.isoformat() if value else ""
 
@@ -804,10 +805,13 @@ def _report_css() -> str:
 def render_html(report: WeeklyReport) -> str:
     """A standalone HTML document of the report, for download and for the issued archive."""
     # The CSS is our own static file, never user data, so it may go in unescaped.
-    return render_to_string(
+    html = render_to_string(
         "tracker/report/standalone.html",
         {"report": report, "report_css": mark_safe(_report_css())},  # noqa: S308
     )
+    # The markup holds no illegal character, so cleaning the whole document cleans the user text
+    # in it, wherever a template puts it (a lone surrogate would not even encode as UTF-8).
+    return safe_text(html)
 
 
 def _refuse_fetch(url: str, *args, **kwargs):
@@ -826,6 +830,10 @@ PDF_ROW_LIMITS = {
     "briefing": 25,
     "open": 250,
 }
+# Layout time grows with the text: 150 changed commitments whose notes and next steps are at
+# their length limits took 21 s to lay out with cells cut at 2,000 characters, 8 s cut at 500.
+# A longer note or next step stops here with "…"; the XLSX has it in full.
+PDF_TEXT_LIMIT = 500
 
 
 def _pdf_limits(report: WeeklyReport) -> dict:
@@ -838,9 +846,20 @@ def _pdf_limits(report: WeeklyReport) -> dict:
     }
     limits = {name: PDF_ROW_LIMITS[name] for name in PDF_ROW_LIMITS}
     more = {name: max(0, size - limits[name]) for name, size in sizes.items()}
+    texts = (
+        *(change.note for change in report.changes),
+        *(f.note for meeting in report.meetings_held for f in meeting.follow_ups),
+        *(row.next_step for row in report.open_rows),
+    )
     # The full table is all or nothing: cut per theme it would mislead; past its limit the PDF
     # gives the count per theme instead.
-    return {"limit": limits, "more": more, "full_table": sizes["open"] <= limits["open"]}
+    return {
+        "limit": limits,
+        "more": more,
+        "full_table": sizes["open"] <= limits["open"],
+        "text_limit": PDF_TEXT_LIMIT,
+        "texts_cut": any(len(text) > PDF_TEXT_LIMIT for text in texts),
+    }
 
 
 def render_pdf(report: WeeklyReport) -> bytes:
@@ -852,7 +871,7 @@ def render_pdf(report: WeeklyReport) -> bytes:
     html = render_to_string(
         "tracker/report_pdf.html", {"report": report, "pdf": _pdf_limits(report)}
     )
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    return HTML(string=safe_text(html), url_fetcher=_refuse_fetch).write_pdf()
 
 
 def _columns_open() -> list[tuple[str, float]]:
@@ -895,6 +914,17 @@ def _naive(value):
 
 
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+# Excel's limit for the text of one cell: a longer cell makes it "repair" an XLSX and cut a CSV.
+# Only text stored before the length limits can be this long.
+XLSX_CELL_LIMIT = 32_767
+
+
+def _cell(value):
+    """A value for the XLSX or the CSV: never a formula, only legal characters, fits a cell."""
+    value = safe_cell(_naive(value))
+    if isinstance(value, str) and len(value) > XLSX_CELL_LIMIT:
+        return value[: XLSX_CELL_LIMIT - 1] + "…"
+    return value
 
 
 def render_xlsx(report: WeeklyReport) -> bytes:
@@ -919,13 +949,13 @@ def render_xlsx(report: WeeklyReport) -> bytes:
         ws.freeze_panes = "A2"
         header = []
         for label, _width in columns:
-            cell = WriteOnlyCell(ws, value=neutralise(str(label)))
+            cell = WriteOnlyCell(ws, value=_cell(str(label)))
             cell.font = bold
             header.append(cell)
         ws.append(header)
         count = 0
         for values in rows:
-            ws.append([neutralise(_naive(v)) for v in values])
+            ws.append([_cell(v) for v in values])
             count += 1
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
 
@@ -1024,7 +1054,7 @@ def render_xlsx(report: WeeklyReport) -> bytes:
             [_("State as of"), report.end],
         ],
     )
-    workbook.properties.title = str(report.filters_text)
+    workbook.properties.title = safe_text(str(report.filters_text))
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -1070,13 +1100,13 @@ def iter_csv(report: WeeklyReport) -> Iterator[bytes]:
     """The full table of open commitments as UTF-8 CSV with a BOM, a batch of lines at a time."""
     writer = csv.writer(_Line())
     header = [str(label) for label, _width in _columns_open()]
-    yield (CSV_BOM + writer.writerow([neutralise(v) for v in header])).encode("utf-8")
+    yield (CSV_BOM + writer.writerow([_cell(v) for v in header])).encode("utf-8")
     batch: list[str] = []
     for row in report.open_rows:
         values = _open_values(row)
         values[8] = _format_date(row.target_date)
         values[9] = _format_datetime(row.last_update)
-        batch.append(writer.writerow([neutralise(v) for v in values]))
+        batch.append(writer.writerow([_cell(v) for v in values]))
         if len(batch) >= CSV_BATCH:
             yield "".join(batch).encode("utf-8")
             batch = []

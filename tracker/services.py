@@ -8,12 +8,12 @@ Each function is keyword-only, runs in one transaction and validates with `full_
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,10 +28,33 @@ from .models import (
     Division,
     FollowUp,
     Meeting,
+    Participation,
     Status,
     StatusUpdate,
     Theme,
 )
+
+# Everything an edit may change, by whichever door (admin form and inlines, import, workspace).
+COMMITMENT_EDIT_FIELDS = (
+    "origin_meeting",
+    "title",
+    "quote",
+    "quote_position",
+    "strength",
+    "themes",
+    "parties",
+    "follow_up_venue",
+    "lead_division",
+    "owner",
+    "status",
+    "confidence",
+    "target_date",
+    "target_date_reason",
+    "next_step",
+    "next_review_date",
+    "is_archived",
+)
+M2M_FIELDS = ("themes", "parties")
 
 # What a conflict message compares between the editor's starting point and the current row.
 CONFLICT_FIELDS = ("status", "confidence", *EDITABLE_FIELD_NAMES, "owner_id", "lead_division_id")
@@ -62,6 +85,29 @@ class ConflictError(ValidationError):
             code="conflict",
         )
 
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(field label, value when you loaded it, value now), as people read them."""
+        rows = []
+        for name, before, after in self.changes:
+            field = Commitment._meta.get_field(name.removesuffix("_id"))
+            if field.choices:
+                labels = dict(field.flatchoices)
+                before, after = labels.get(before, before), labels.get(after, after)
+            elif field.is_relation:
+                model = field.related_model
+                names = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=[before, after])}
+                before, after = names.get(before), names.get(after)
+            rows.append((str(field.verbose_name), _display(before), _display(after)))
+        return rows
+
+
+def _display(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
 
 def _set_history_user(instance, user) -> None:
     # django-simple-history reads this to record who made the change outside a request.
@@ -75,7 +121,17 @@ def _lock(commitment: Commitment) -> Commitment:
 def _check_version(
     *, current: Commitment, expected_version: int | None, base: dict[str, Any] | None
 ) -> None:
-    if expected_version is None or current.version == expected_version:
+    """Refuse a save based on a version someone else has replaced, or on no version at all."""
+    if expected_version is None:
+        # A door that sends no version cannot know what it overwrites: refuse, never pass.
+        raise ValidationError(
+            _(
+                "This form was sent without the version you started from, so it could overwrite "
+                "someone else's work. Reload the page and apply your change again."
+            ),
+            code="version_missing",
+        )
+    if current.version == expected_version:
         return
     if base is None:
         # The change history holds the row as the editor loaded it.
@@ -97,7 +153,7 @@ def commitment_save_new(
     commitment.full_clean()
     _set_history_user(commitment, user)
     commitment.save()
-    StatusUpdate.objects.create(
+    _journal(
         commitment=commitment,
         author=user,
         created_at=commitment.created_at,
@@ -105,9 +161,17 @@ def commitment_save_new(
         status_to=commitment.status,
         confidence_from="",
         confidence_to=commitment.confidence,
-        note=note or _("Recorded from %(meeting)s.") % {"meeting": commitment.origin_meeting.title},
+        note=note or _("Recorded from %(meeting)s.") % {"meeting": commitment.origin_meeting},
     )
     return commitment
+
+
+def _journal(**fields: Any) -> StatusUpdate:
+    """Append a validated journal entry (its note within the limits like any other text)."""
+    entry = StatusUpdate(**fields)
+    entry.full_clean()
+    entry.save()
+    return entry
 
 
 @transaction.atomic
@@ -158,95 +222,142 @@ def status_move_errors(
     return errors
 
 
+def _current_value(commitment: Commitment, name: str) -> Any:
+    if name in M2M_FIELDS:
+        return {obj.pk for obj in getattr(commitment, name).all()}
+    return getattr(commitment, name)
+
+
+def _new_value(name: str, value: Any) -> Any:
+    if name in M2M_FIELDS:
+        return {obj.pk for obj in value or ()}
+    return value
+
+
 @transaction.atomic
+def commitment_edit(
+    *,
+    commitment: Commitment,
+    user: AbstractBaseUser,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    note: str = "",
+    evidence_url: str = "",
+    base: dict[str, Any] | None = None,
+    at: datetime.datetime | None = None,
+    nothing_to_save_is_error: bool = False,
+) -> Commitment:
+    """Apply `data` (field name → new value) to a commitment: the one edit contract.
+
+    Locks the row and checks `expected_version` under the lock (a stale or missing version is
+    refused), applies only the fields named in `data` whose values differ, validates, saves one
+    version and one history record, and writes one journal entry when the status or confidence
+    moves or a note is given. Nothing changed and no note: nothing is written (or, with
+    `nothing_to_save_is_error`, the form is told so). Never reads values off `commitment` itself,
+    which a form may have mutated.
+    """
+    unknown = set(data) - set(COMMITMENT_EDIT_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable through commitment_edit: {sorted(unknown)}")
+    current = _lock(commitment)
+    _check_version(current=current, expected_version=expected_version, base=base)
+    if not user.has_perm("tracker.edit_commitment", current):
+        raise PermissionDenied(_("You may not change this commitment."))
+    note = note.strip()
+    changed = {
+        name: value
+        for name, value in data.items()
+        if _new_value(name, value) != _current_value(current, name)
+    }
+    status = changed.get("status", current.status)
+    confidence = changed.get("confidence", current.confidence)
+    moves = status != current.status or confidence != current.confidence
+    errors: dict[str, list[str]] = {}
+    if moves or note:
+        errors.update(
+            status_move_errors(commitment=current, status=status, confidence=confidence, note=note)
+        )
+    if "owner" in changed and not user.has_perm("tracker.reassign_commitment", current):
+        errors["owner"] = [_("Only managers may reassign owners.")]
+    if not changed and not note:
+        if nothing_to_save_is_error and not errors:
+            errors["__all__"] = [_("Nothing to save: change a field or add a note.")]
+        if not errors:
+            return current
+    if errors:
+        raise ValidationError(errors)
+
+    entry = None
+    if moves or note:
+        entry = StatusUpdate(
+            commitment=current,
+            author=user,
+            created_at=at or timezone.now(),
+            status_from=current.status,
+            status_to=status,
+            confidence_from=current.confidence,
+            confidence_to=confidence,
+            note=note,
+            evidence_url=evidence_url,
+        )
+        entry.full_clean()
+    for name, value in changed.items():
+        if name not in M2M_FIELDS:
+            setattr(current, name, value)
+    current.full_clean()
+    if not user.has_perm("tracker.edit_commitment", current):
+        errors["lead_division"] = [
+            _("You may not move this commitment out of your divisions: ask a manager.")
+        ]
+        raise ValidationError(errors)
+    if changed:
+        # The row is locked (select_for_update), so this increment cannot race.
+        current.version += 1
+        _set_history_user(current, user)
+        # One history record per edit, written by save() with the new themes and parties in it:
+        # setting them first, unrecorded, keeps a half-applied edit out of the history.
+        current.skip_history_when_saving = True
+        for name in M2M_FIELDS:
+            if name in changed:
+                getattr(current, name).set(data[name])
+        del current.skip_history_when_saving
+        current.save()
+    if entry is not None:
+        entry.save()
+    commitment.refresh_from_db()
+    return current
+
+
 def commitment_set_status(
     *,
     commitment: Commitment,
     user: AbstractBaseUser,
     status: str,
+    expected_version: int | None,
     confidence: str | None = None,
     note: str = "",
     evidence_url: str = "",
-    expected_version: int | None = None,
     base: dict[str, Any] | None = None,
     fields: dict[str, Any] | None = None,
     at: datetime.datetime | None = None,
-) -> StatusUpdate:
-    """Move a commitment to a new status and/or confidence, writing its journal entry.
-
-    Refuses a move the lifecycle does not allow, a move that needs a note without one, and (when
-    `expected_version` is given) a save based on a version someone else has since replaced.
-    `fields` may carry the editable fields (next step, target date …) saved with the same entry.
-    """
-    current = _lock(commitment)
-    _check_version(current=current, expected_version=expected_version, base=base)
-    confidence = confidence or current.confidence
-    note = note.strip()
-    errors = status_move_errors(commitment=current, status=status, confidence=confidence, note=note)
-    fields = {k: v for k, v in (fields or {}).items() if k in EDITABLE_FIELD_NAMES}
-    changed_fields = {k: v for k, v in fields.items() if getattr(current, k) != v}
-    if (
-        not errors
-        and status == current.status
-        and confidence == current.confidence
-        and not changed_fields
-        and not note
-    ):
-        errors["__all__"] = [_("Nothing to save: change a field or add a note.")]
-    if errors:
-        raise ValidationError(errors)
-
-    entry = StatusUpdate(
-        commitment=current,
-        author=user,
-        created_at=at or timezone.now(),
-        status_from=current.status,
-        status_to=status,
-        confidence_from=current.confidence,
-        confidence_to=confidence,
+) -> Commitment:
+    """The workspace's update: a status and/or confidence move with the editable fields and a
+    note. Saving nothing at all is refused, so that the editor is told."""
+    data = {name: value for name, value in (fields or {}).items() if name in EDITABLE_FIELD_NAMES}
+    data["status"] = status
+    if confidence:
+        data["confidence"] = confidence
+    return commitment_edit(
+        commitment=commitment,
+        user=user,
+        data=data,
+        expected_version=expected_version,
         note=note,
         evidence_url=evidence_url,
+        base=base,
+        at=at,
+        nothing_to_save_is_error=True,
     )
-    entry.full_clean()
-    current.status = status
-    current.confidence = confidence
-    for name, value in changed_fields.items():
-        setattr(current, name, value)
-    current.full_clean()
-    # The row is locked (select_for_update), so this increment cannot race.
-    current.version += 1
-    _set_history_user(current, user)
-    current.save()
-    entry.save()
-    commitment.refresh_from_db()
-    return entry
-
-
-@transaction.atomic
-def commitment_update(
-    *,
-    commitment: Commitment,
-    user: AbstractBaseUser,
-    expected_version: int | None = None,
-    base: dict[str, Any] | None = None,
-    **changes: Any,
-) -> Commitment:
-    """Change descriptive fields (title, themes, division …) without a status move."""
-    current = _lock(commitment)
-    _check_version(current=current, expected_version=expected_version, base=base)
-    themes = changes.pop("themes", None)
-    parties = changes.pop("parties", None)
-    for name, value in changes.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.version += 1
-    _set_history_user(current, user)
-    current.save()
-    if themes is not None:
-        current.themes.set(themes)
-    if parties is not None:
-        current.parties.set(parties)
-    return current
 
 
 @transaction.atomic
@@ -260,6 +371,8 @@ def commitment_reassign(
 ) -> Commitment:
     """Give a commitment a new owner (and division), leaving a note in the journal."""
     current = _lock(commitment)
+    if not user.has_perm("tracker.reassign_commitment", current):
+        raise PermissionDenied(_("Only managers may reassign owners."))
     old_owner = current.owner
     current.owner = owner
     if lead_division is not None:
@@ -268,7 +381,7 @@ def commitment_reassign(
     current.version += 1
     _set_history_user(current, user)
     current.save()
-    StatusUpdate.objects.create(
+    _journal(
         commitment=current,
         author=user,
         status_from=current.status,
@@ -285,33 +398,43 @@ def commitment_reassign(
     return current
 
 
-@transaction.atomic
-def followup_record(
-    *,
-    commitment: Commitment,
-    meeting: Meeting,
-    user: AbstractBaseUser | None,
-    outcome: str,
-    note: str = "",
-    quote: str = "",
-    recorded_at: datetime.datetime | None = None,
-) -> FollowUp:
-    """Record that a commitment came up again at a later meeting."""
-    if FollowUp.objects.filter(commitment=commitment, meeting=meeting).exists():
-        raise ValidationError(
-            {
-                "meeting": [
-                    _("This commitment is already linked to “%(meeting)s”.")
-                    % {"meeting": meeting.title}
-                ]
-            }
-        )
+def _already_linked(meeting: Meeting) -> ValidationError:
+    return ValidationError(
+        {
+            "meeting": [
+                _("This commitment is already linked to “%(meeting)s”.") % {"meeting": meeting}
+            ]
+        },
+        code="already_linked",
+    )
+
+
+def _check_followup_date(commitment: Commitment, meeting: Meeting) -> None:
     # By day, not by the minute: on 29 July 2022 the Economic "2+2" met hours before the
     # bilateral meeting whose commitments it followed up.
     if meeting.local_start.date() < commitment.origin_meeting.local_start.date():
         raise ValidationError(
             {"meeting": [_("A follow-up meeting cannot be earlier than the origin meeting.")]}
         )
+
+
+@transaction.atomic
+def followup_record(
+    *,
+    commitment: Commitment,
+    meeting: Meeting,
+    user: AbstractBaseUser,
+    outcome: str,
+    note: str = "",
+    quote: str = "",
+    recorded_at: datetime.datetime | None = None,
+) -> FollowUp:
+    """Record that a commitment came up again at a later meeting."""
+    if user is None:
+        raise ValidationError(_("A follow-up needs the person who recorded it."))
+    if FollowUp.objects.filter(commitment=commitment, meeting=meeting).exists():
+        raise _already_linked(meeting)
+    _check_followup_date(commitment, meeting)
     follow_up = FollowUp(
         commitment=commitment,
         meeting=meeting,
@@ -321,9 +444,96 @@ def followup_record(
         recorded_by=user,
         recorded_at=recorded_at or timezone.now(),
     )
-    follow_up.full_clean()
-    follow_up.save()
+    # The unique constraint is checked by the database below, where a concurrent double-click
+    # is caught; validate_constraints here would only race with it.
+    follow_up.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            follow_up.save()
+    except IntegrityError:
+        # The other request of a double-click won between the check above and this insert.
+        raise _already_linked(meeting) from None
     return follow_up
+
+
+@transaction.atomic
+def followup_edit(
+    *, follow_up: FollowUp, user: AbstractBaseUser, data: Mapping[str, Any]
+) -> FollowUp:
+    """Change what a follow-up says (meeting, outcome, note, quote), validated like a new one."""
+    unknown = set(data) - {"meeting", "outcome", "note", "quote"}
+    if unknown:
+        raise TypeError(f"Not editable through followup_edit: {sorted(unknown)}")
+    current = FollowUp.objects.select_for_update().select_related("commitment").get(pk=follow_up.pk)
+    changed = {k: v for k, v in data.items() if getattr(current, k) != v}
+    if not changed:
+        return current
+    for name, value in changed.items():
+        setattr(current, name, value.strip() if isinstance(value, str) else value)
+    if "meeting" in changed:
+        if (
+            FollowUp.objects.filter(commitment=current.commitment, meeting=current.meeting)
+            .exclude(pk=current.pk)
+            .exists()
+        ):
+            raise _already_linked(current.meeting)
+        _check_followup_date(current.commitment, current.meeting)
+    current.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            current.save()
+    except IntegrityError:
+        raise _already_linked(current.meeting) from None
+    return current
+
+
+@transaction.atomic
+def followup_delete(*, follow_up: FollowUp, user: AbstractBaseUser) -> None:
+    """Remove a follow-up linked by mistake (the admin's delete; clerks have no such right)."""
+    if not user.has_perm("tracker.delete_followup"):
+        raise PermissionDenied(_("You may not remove follow-ups."))
+    FollowUp.objects.filter(pk=follow_up.pk).delete()
+
+
+PARTICIPATION_FIELDS = ("person", "title", "side", "order")
+
+
+@transaction.atomic
+def participation_add(
+    *, meeting: Meeting, user: AbstractBaseUser, data: Mapping[str, Any]
+) -> Participation:
+    """Record that a person took part in a meeting, with the title they held then."""
+    participation = Participation(meeting=meeting, **_only(data, PARTICIPATION_FIELDS))
+    participation.full_clean()
+    participation.save()
+    return participation
+
+
+@transaction.atomic
+def participation_edit(
+    *, participation: Participation, user: AbstractBaseUser, data: Mapping[str, Any]
+) -> Participation:
+    current = Participation.objects.select_for_update().get(pk=participation.pk)
+    for name, value in _only(data, PARTICIPATION_FIELDS).items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.save()
+    return current
+
+
+@transaction.atomic
+def participation_remove(*, participation: Participation, user: AbstractBaseUser) -> None:
+    """Remove a participant entered by mistake (clerks may: see DATA_ENTRY_PERMISSIONS)."""
+    if not user.has_perm("tracker.delete_participation"):
+        raise PermissionDenied(_("You may not remove participants."))
+    Participation.objects.filter(pk=participation.pk).delete()
+
+
+def _only(data: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise TypeError(f"Not editable here: {sorted(unknown)}")
+    return dict(data)
 
 
 def commitments_set_status_bulk(
@@ -342,8 +552,14 @@ def commitments_set_status_bulk(
                 continue
             try:
                 with transaction.atomic():
+                    # The version the selection was read at: a commitment changed since the
+                    # clerk chose it is refused like any stale save.
                     commitment_set_status(
-                        commitment=commitment, user=user, status=status, note=note
+                        commitment=commitment,
+                        user=user,
+                        status=status,
+                        note=note,
+                        expected_version=commitment.version,
                     )
                 done += 1
             except ValidationError as error:

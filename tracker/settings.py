@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware, so that its refusal is in the reader's language.
+    "tracker.middleware.RejectNullCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -156,7 +158,31 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+
+# The client's address behind AXES_PROXY_COUNT reverse proxies (the documented deployment has one,
+# the TLS proxy), read by axes through django-ipware. Each proxy appends the address it was
+# connected from to X-Forwarded-For, so the client is the AXES_PROXY_COUNT-th entry from the right;
+# entries further left were written by the client and may be forged. Without this every client
+# has the proxy's address, and anyone could lock any user out.
+try:
+    _axes_proxies = int(os.environ.get("AXES_PROXY_COUNT") or "0")
+except ValueError:
+    _axes_proxies = -1
+if _axes_proxies < 0:
+    raise ImproperlyConfigured("AXES_PROXY_COUNT must be the number of proxies: 0, 1, 2 …")
+if _axes_proxies:
+    # Not REMOTE_ADDR as a fallback: ipware prefers whichever address looks more public, so a
+    # proxy with a public address would win over every client on the intranet.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
+    # ipware counts only the proxies named in the header (the last one is REMOTE_ADDR); with
+    # "left-most" and a count it takes the entry that many places from the right.
+    AXES_IPWARE_PROXY_COUNT = _axes_proxies - 1
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    # Strict parsing drops the whole header when a client-written entry is not an address or the
+    # chain is longer than expected, and the client would then escape its own lock-out.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # Internationalisation: English and Japanese; Asia/Tokyo unless TIME_ZONE says otherwise.
 LANGUAGE_CODE = "en"
@@ -248,5 +274,13 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Each cell is escaped by tracker.cells.safe_cell (which the import undoes); the library's own
+# escaping would drop the "=" and change the data.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+# Caps on one import file, checked before its rows are read (a larger file is refused with a
+# message to split it). Each written row goes through the services (version check, journal,
+# history) at 15-50 ms; 1,000 rows keep a confirmation near gunicorn's 30 s worker timeout.
+IMPORT_MAX_ROWS = 1_000
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -1,6 +1,8 @@
 """Playwright driving Debian's headless Chromium against pytest-django's live server.
 
-Every test fails if the page logged a console error or a Content-Security-Policy violation.
+Every test fails if the page logged a console error or a Content-Security-Policy violation. In CI
+(the CI variable set) a browser test that was skipped, for whatever reason, counts as failed: a
+green run must mean that the browser tests ran.
 """
 
 import os
@@ -28,6 +30,17 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    # Called only for the tests under this directory (a conftest's item hooks are local to it).
+    report = yield
+    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"Browser test skipped in CI, where every one must run: {reason}"
+    return report
 
 
 @pytest.fixture(scope="session")

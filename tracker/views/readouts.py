@@ -77,8 +77,10 @@ def _review(request):
             return reswap(retarget(response, "#source-form"), "innerHTML")
         return render(request, TEMPLATE, {"source_form": source_form})
     text = source_form.cleaned_data["readout"]
-    review = importer.build_review(parse_readout(text, today=timezone.localdate()))
-    choices = ReviewChoices.load()
+    review = importer.build_review(
+        parse_readout(text, today=timezone.localdate()), user=request.user
+    )
+    choices = ReviewChoices.load(request.user)
     context = _context(
         review,
         MeetingReviewForm(
@@ -101,8 +103,10 @@ def _review(request):
 
 def _save(request):
     text = request.POST.get(f"{MEETING_PREFIX}-readout", "")
-    review = importer.build_review(parse_readout(text, today=timezone.localdate()))
-    choices = ReviewChoices.load()
+    review = importer.build_review(
+        parse_readout(text, today=timezone.localdate()), user=request.user
+    )
+    choices = ReviewChoices.load(request.user)
     meeting_form = MeetingReviewForm(request.POST, prefix=MEETING_PREFIX, choices=choices)
     participants = ParticipantReviewFormSet(
         request.POST, prefix=PARTICIPANTS_PREFIX, choices=choices

@@ -27,6 +27,8 @@ from ..permissions import require
 
 DOWNLOAD_FORMATS = (ReportFormat.PDF, ReportFormat.XLSX, ReportFormat.CSV)
 PAGE_SIZE = 50
+# What the report page reads; a redirect back to it carries these and nothing else.
+REPORT_PARAMETERS = ("week", "division", "theme")
 
 
 # The form lives with its only user: forms.py belongs to the workspace.
@@ -76,6 +78,13 @@ class ReportForm(forms.Form):
         return urlencode(params)
 
 
+def _report_page_url(data) -> str:
+    """The report page with the parameters a form was sent, for it to show what is wrong."""
+    # Cut, so that pasted junk cannot make the address longer than a redirect may be.
+    params = {name: data[name][:100] for name in REPORT_PARAMETERS if data.get(name)}
+    return f"{reverse('report')}?{urlencode(params)}" if params else reverse("report")
+
+
 def _report_form(request, data) -> ReportForm:
     data = data.copy()
     if not data.get("week"):
@@ -111,7 +120,7 @@ def report_download(request, fmt: str):
     form = _report_form(request, request.GET)
     if not form.is_valid():
         # The page shows what is wrong next to the field.
-        return redirect(f"{reverse('report')}?{request.GET.urlencode()}")
+        return redirect(_report_page_url(request.GET))
     weekly = _build(form)
     name = reports.file_name(weekly.file_stem, fmt)
     if fmt == ReportFormat.CSV:
@@ -132,7 +141,9 @@ def report_issue(request):
     form = ReportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The report was not issued: correct the parameters."))
-        return redirect(f"{reverse('report')}?{urlencode(request.POST.dict())}")
+        # Only the report's own parameters: the POST also carries the CSRF token, which must not
+        # end up in a URL (history, logs, Referer).
+        return redirect(_report_page_url(request.POST))
     issued = reports.report_issue(
         week=form.cleaned_data["week"],
         division=form.cleaned_data["division"],
@@ -160,9 +171,13 @@ def issued_report_list(request):
 @require_GET
 def issued_report_download(request, pk: int, fmt: str):
     require(request, "tracker.view_issued_reports")
+    if fmt not in reports.FORMATS:
+        raise Http404(_("Unknown report format."))
     stored = get_object_or_404(
         IssuedReportFile.objects.select_related("report__division", "report__theme"),
-        report_id=pk,
+        # report__pk, not report_id: the lookup on the primary key knows its range, so a number
+        # too large for the database finds nothing instead of overflowing the SQLite driver.
+        report__pk=pk,
         format=fmt,
     )
     response = HttpResponse(bytes(stored.content), content_type=reports.CONTENT_TYPES[fmt])

@@ -14,6 +14,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,6 +47,8 @@ PAGE_SIZE = 50
 DUE_SOON_DAYS = 14
 UPCOMING_MEETING_DAYS = 30
 SECTION_SIZE = 20
+# The longest search text, as in the commitment list's filter form.
+SEARCH_MAX_LENGTH = CommitmentFilterForm.base_fields["q"].max_length
 
 
 class LoginView(auth_views.LoginView):
@@ -213,7 +216,7 @@ def commitment_update(request, pk: int):
             _reapply(request.POST, conflict.base, commitment), commitment=commitment
         )
         form.is_valid()
-        conflict_rows = _conflict_rows(conflict)
+        conflict_rows = conflict.rows()
     context = _detail_context(
         request, commitment, form=form, conflict=conflict, conflict_rows=conflict_rows
     )
@@ -272,22 +275,6 @@ def _reapply(posted, base: dict, current: Commitment) -> dict:
     return data
 
 
-def _conflict_rows(conflict: services.ConflictError) -> list[tuple[str, str, str]]:
-    """(field label, value when this editor loaded it, value now) for what the other changed."""
-    rows = []
-    for name, before, after in conflict.changes:
-        field = Commitment._meta.get_field(name.removesuffix("_id"))
-        if field.choices:
-            labels = dict(field.flatchoices)
-            before, after = labels.get(before, before), labels.get(after, after)
-        elif field.is_relation:
-            model = field.related_model
-            names = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=[before, after])}
-            before, after = names.get(before, "—"), names.get(after, "—")
-        rows.append((field.verbose_name, _form_value(before), _form_value(after)))
-    return rows
-
-
 @require_http_methods(["GET", "POST"])
 def followup_create(request, pk: int):
     commitment = get_object_or_404(Commitment.objects.select_related("origin_meeting"), pk=pk)
@@ -335,16 +322,25 @@ def meeting_search(request):
     """Search-as-you-type for the follow-up form; without JS the form's own search does this."""
     require(request, "tracker.view_workspace")
     commitment = None
-    if (commitment_pk := request.GET.get("commitment", "").strip()).isdigit():
+    if commitment_pk := request.GET.get("commitment", "").strip():
+        # ASCII digits only: "²".isdigit() is true, but int() refuses it.
+        if not (commitment_pk.isascii() and commitment_pk.isdigit()):
+            return HttpResponseBadRequest(
+                _("“commitment” must be the number of a commitment."),
+                content_type="text/plain; charset=utf-8",
+            )
         commitment = (
             Commitment.objects.select_related("origin_meeting")
             .filter(pk=int(commitment_pk))
             .first()
         )
+    # Typed as you go, answered with a fragment that has no room for a message: a search longer
+    # than the list's search box allows uses its first characters.
+    text = request.GET.get("q", "")[:SEARCH_MAX_LENGTH]
     return render(
         request,
         "tracker/followup_form.html#meeting-results",
-        {"meetings": _meeting_search_results(request.GET.get("q", ""), commitment)},
+        {"meetings": _meeting_search_results(text, commitment)},
     )
 
 
@@ -360,6 +356,13 @@ def meeting_list(request):
         .order_by("-starts_at")
     )
     text = request.GET.get("q", "").strip()
+    if len(text) > SEARCH_MAX_LENGTH:
+        messages.warning(
+            request,
+            _("The search was cut to its first %(limit)s characters.")
+            % {"limit": SEARCH_MAX_LENGTH},
+        )
+        text = text[:SEARCH_MAX_LENGTH]
     if text:
         meetings = meetings.search(text)
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))

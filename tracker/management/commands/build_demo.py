@@ -516,6 +516,7 @@ class Command(BaseCommand):
             owner = commitment.owner or clerk
             services.commitment_set_status(
                 commitment=commitment,
+                expected_version=commitment.version,
                 user=owner,
                 status=status,
                 confidence=confidence,
@@ -528,6 +529,7 @@ class Command(BaseCommand):
             )
             services.commitment_set_status(
                 commitment=commitments[key],
+                expected_version=commitments[key].version,
                 user=users[username],
                 status=status,
                 confidence=confidence,

@@ -8,6 +8,10 @@ review screen's default choices: the ticked rows become commitments, a row is re
 follow-up only when it strongly matches an open commitment, and a readout imported before is
 refused. Every file is read before anything is saved, so an unreadable file stops the run with
 nothing saved; refusals are listed at the end and make the exit code non-zero.
+
+`--save` follows the review screen's rules for the user it names: they need the import permission
+(Editor or Manager role), an editor's commitments are led by one of their own divisions, and a row
+is recorded as a follow-up only of a commitment they may link follow-ups to.
 """
 
 from __future__ import annotations
@@ -70,17 +74,29 @@ class Command(BaseCommand):
         if not username:
             raise CommandError("--save needs --user USERNAME: the person who records the import.")
         try:
-            user = get_user_model().objects.get(username=username)
+            # NUL is in no user name, and PostgreSQL refuses it in a query.
+            user = get_user_model().objects.get(username=username.replace("\x00", "\ufffd"))
         except get_user_model().DoesNotExist:
             raise CommandError(f"There is no user “{username}”.") from None
-        if options["division"]:
-            try:
-                return user, Division.objects.get(code=options["division"])
-            except Division.DoesNotExist:
-                raise CommandError(
-                    f"There is no division with code “{options['division']}”."
-                ) from None
-        return user, importer.default_division(user)
+        if not importer.may_import(user):
+            raise CommandError(
+                f"“{username}” may not import readouts: that needs the Editor or Manager role "
+                "(permission tracker.import_readout) and an active account. Nothing was saved."
+            )
+        if not options["division"]:
+            return user, importer.default_division(user)
+        try:
+            division = Division.objects.get(code=options["division"].replace("\x00", "\ufffd"))
+        except Division.DoesNotExist:
+            raise CommandError(f"There is no division with code “{options['division']}”.") from None
+        if not importer.may_lead(user, division):
+            own = ", ".join(d.code for d in importer.lead_divisions(user)) or "none"
+            raise CommandError(
+                f"“{username}” may not create commitments for division “{division.code}”: an "
+                f"editor's commitments are led by one of their own divisions ({own}). "
+                "Nothing was saved."
+            )
+        return user, division
 
     def _read(self, name: str) -> str:
         try:
@@ -94,7 +110,7 @@ class Command(BaseCommand):
 
     def _save(self, name: str, draft, *, user, division) -> str:
         """Save one file; return why it was refused, or "" when it was saved."""
-        plan = importer.default_plan(importer.build_review(draft), division=division)
+        plan = importer.default_plan(importer.build_review(draft, user=user), division=division)
         for warning in plan.warnings:
             self.stderr.write(f"{name}: {warning}")
         if plan.meeting is None:
@@ -103,6 +119,9 @@ class Command(BaseCommand):
             result = importer.readout_save(
                 user=user, meeting=plan.meeting, participants=plan.participants, rows=plan.rows
             )
+        except importer.ImportRowError as error:
+            what = "participant" if error.section == "participants" else "commitment"
+            return f"{name}: {what} {error.index + 1}: {' '.join(error.messages)}"
         except ValidationError as error:
             return f"{name}: {' '.join(error.messages)}"
         # The saved summary goes to stderr so that --json --save still prints pure JSON Lines.

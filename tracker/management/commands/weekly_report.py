@@ -116,6 +116,7 @@ class Command(BaseCommand):
     def _lookup(self, model, code: str | None, what: str):
         if not code:
             return None
+        _check_printable(code, what)
         try:
             return model.objects.get(code=code)
         except model.DoesNotExist:
@@ -125,6 +126,7 @@ class Command(BaseCommand):
     def _user(self, username: str | None):
         if not username:
             return None
+        _check_printable(username, "user name")
         user_model = get_user_model()
         try:
             return user_model.objects.get(**{user_model.USERNAME_FIELD: username})
@@ -132,6 +134,8 @@ class Command(BaseCommand):
             raise CommandError(f"No user “{username}”.") from None
 
     def _targets(self, output: str | None, formats, week, division, theme) -> dict[str, Path]:
+        if output and "\x00" in output:
+            raise CommandError("--output contains a null character: give a file or directory name.")
         stem = "-".join(
             ["weekly-report", week, *(obj.code for obj in (division, theme) if obj is not None)]
         )
@@ -147,3 +151,13 @@ class Command(BaseCommand):
             )
         directory.mkdir(parents=True, exist_ok=True)
         return {fmt: directory / reports.file_name(stem, fmt) for fmt in formats}
+
+
+def _check_printable(value: str, what: str) -> None:
+    # A NUL cannot be sent to PostgreSQL, and bytes of the command line that are not UTF-8 arrive
+    # as lone surrogates, which no database driver encodes: no code or name holds either.
+    if not value.isprintable():
+        raise CommandError(
+            f"The {what} {ascii(value)} contains control or undecodable characters: "
+            "check the command line."
+        )
