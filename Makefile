@@ -57,7 +57,7 @@ install: $(VENV)/.installed
 
 demo: install
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
-	$(DEV_ENV) $(PY) manage.py load_demo
+	$(DEV_ENV) $(PY) manage.py load_demo --host $(HOST)
 
 run: system-packages demo
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST)

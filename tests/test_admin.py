@@ -166,9 +166,12 @@ def test_action_reassign_owner(admin_client):
 
 def test_reassign_is_refused_to_a_data_entry_clerk(client, clerk):
     client.force_login(clerk)
-    commitment = CommitmentFactory()
+    owner = UserFactory(username="owner")
+    commitment = CommitmentFactory(owner=owner)
     response = _select_action(client, "reassign_owner", [commitment], apply="1", owner="")
-    assert "Only managers may reassign owners." in response.text
+    assert response.status_code == 200
+    commitment.refresh_from_db()
+    assert commitment.owner == owner
 
 
 def test_admin_change_status_needs_a_note_and_writes_journal(admin_client, admin_user):
@@ -298,3 +301,386 @@ def _change_form_data(commitment: Commitment, **overrides) -> dict:
         data[f"status_updates-{index}-commitment"] = commitment.pk
     data.update(overrides)
     return data
+
+
+# Issue 9: a conflict names who saved, when, and the notes they added ------------------------------
+# Imports for the sections below, appended as a whole.
+import io  # noqa: E402
+import re  # noqa: E402
+
+from django.core.management import call_command  # noqa: E402
+
+from tests.admin_forms import add_inline_row, admin_post_data, inline_prefix  # noqa: E402
+from tests.factories import CountryFactory  # noqa: E402
+from tracker import services  # noqa: E402
+
+
+def _change_url(commitment) -> str:
+    return reverse("admin:tracker_commitment_change", args=[commitment.pk])
+
+
+def test_admin_conflict_names_who_saved_when_and_the_note_they_added(admin_client):
+    mori = UserFactory(username="mori", first_name="Kenji", last_name="Mori", roles=["Manager"])
+    commitment = CommitmentFactory(next_step="Before")
+    data = admin_post_data(admin_client.get(_change_url(commitment)))
+    services.commitment_set_status(
+        commitment=commitment,
+        user=mori,
+        status=Status.STALLED,
+        note="Partners <b>disagree</b> on the price cap.",
+        expected_version=commitment.version,
+    )
+    data["next_step"] = "Mine"
+    response = admin_client.post(_change_url(commitment), data)
+    assert response.status_code == 200
+    text = response.text
+    assert "Someone else saved this commitment while you were editing it: Kenji Mori, " in text
+    assert "you, in another tab" not in text
+    assert "Note added: “Partners &lt;b&gt;disagree&lt;/b&gt; on the price cap.” — Kenji Mori" in (
+        text
+    )
+    assert "Status was “Not started” when you opened it and is now “Stalled”." in text
+    commitment.refresh_from_db()
+    assert commitment.next_step == "Before"
+
+
+def test_admin_conflict_with_your_own_other_tab_says_so(admin_client):
+    commitment = CommitmentFactory(title="One title")
+    first_tab = admin_post_data(admin_client.get(_change_url(commitment)))
+    second_tab = dict(first_tab)
+    first_tab["title"] = "Saved in the first tab"
+    assert admin_client.post(_change_url(commitment), first_tab).status_code == 302
+    second_tab["next_step"] = "Typed in the second tab"
+    response = admin_client.post(_change_url(commitment), second_tab)
+    assert response.status_code == 200
+    assert "You saved this commitment in another tab or window" in response.text
+    assert "Someone else" not in response.text
+    assert "Saved in the first tab" in response.text  # what that save changed, named
+    commitment.refresh_from_db()
+    assert (commitment.title, commitment.next_step) == ("Saved in the first tab", "")
+
+
+# Issue 13: data entry without friction ------------------------------------------------------------
+
+READOUT = (
+    "The two ministers confirmed their commitment to strong sanctions. "
+    "The two ministers welcomed the dialogue. "
+    "The two ministers welcomed the dialogue."
+)
+
+
+def _add_commitment(admin_client, meeting, **fields):
+    data = {
+        "origin_meeting": meeting.pk,
+        "title": "Sanctions",
+        "quote": "The two ministers confirmed their commitment to strong sanctions.",
+        "strength": "joint",
+        "status": "not_started",
+        "confidence": "green",
+        **_empty_inlines(),
+        **fields,
+    }
+    return admin_client.post(reverse("admin:tracker_commitment_add"), data, follow=True)
+
+
+def test_quote_position_is_found_in_the_readout(admin_client):
+    meeting = MeetingFactory(readout_text=READOUT)
+    response = _add_commitment(admin_client, meeting, quote_position="")
+    assert response.redirect_chain, response.context["adminform"].form.errors
+    assert Commitment.objects.get().quote_position == 0
+    # A quote with spaces around it is the same quote.
+    _add_commitment(admin_client, meeting, title="Again", quote="  strong sanctions.\n")
+    assert Commitment.objects.get(title="Again").quote_position == READOUT.index("strong")
+
+
+def test_ambiguous_quote_asks_for_its_position_and_loses_nothing(admin_client):
+    meeting = MeetingFactory(readout_text=READOUT)
+    quote = "The two ministers welcomed the dialogue."
+    first, second = READOUT.index(quote), READOUT.rindex(quote)
+    response = _add_commitment(admin_client, meeting, title="Dialogue", quote=quote)
+    assert not response.redirect_chain
+    assert f"occurs more than once in the meeting’s readout (at characters {first}, {second})" in (
+        response.text
+    )
+    assert 'value="Dialogue"' in response.text  # what was typed is kept
+    assert not Commitment.objects.exists()
+    # A position that is not where the quote is counts as no answer.
+    response = _add_commitment(admin_client, meeting, quote=quote, quote_position=str(first + 1))
+    assert not Commitment.objects.exists()
+    response = _add_commitment(admin_client, meeting, quote=quote, quote_position=str(second))
+    assert response.redirect_chain
+    assert Commitment.objects.get().quote_position == second
+
+
+def test_quote_not_in_the_readout_is_saved_without_a_position_and_warned(admin_client):
+    meeting = MeetingFactory(readout_text=READOUT)
+    response = _add_commitment(
+        admin_client,
+        meeting,
+        title="Paraphrase",
+        quote="They agreed on sanctions.",
+        quote_position="5",
+    )
+    assert response.redirect_chain
+    assert "was not found word for word in the meeting’s readout" in response.text
+    assert Commitment.objects.get().quote_position is None
+
+
+@pytest.mark.parametrize(
+    ("quote", "position", "readout"),
+    [
+        ("\x00 sanctions", "", READOUT),
+        ("sanctions", "-3", READOUT),
+        ("x" * 6000, "", READOUT),
+        ("sanctions", "99999999999999999999", ""),  # no readout to correct it from
+        ("sanctions\x1b[2J", "", READOUT),
+    ],
+)
+def test_hostile_quote_or_position_is_a_form_error_not_a_crash(
+    admin_client, quote, position, readout
+):
+    meeting = MeetingFactory(readout_text=readout)
+    response = _add_commitment(admin_client, meeting, quote=quote, quote_position=position)
+    assert response.status_code == 200
+    if response.redirect_chain:
+        # Saved: then only with the quote's real position, or none.
+        assert Commitment.objects.get().quote_position in (None, READOUT.index("sanctions"))
+    else:
+        assert response.context["adminform"].form.errors
+        assert not Commitment.objects.exists()
+
+
+@pytest.mark.parametrize("position", ["99999999999999999999", "٣", "17"])
+def test_a_wrong_position_for_a_quote_found_once_is_corrected(admin_client, position):
+    meeting = MeetingFactory(readout_text=READOUT)
+    response = _add_commitment(admin_client, meeting, quote="sanctions.", quote_position=position)
+    assert response.redirect_chain
+    assert Commitment.objects.get().quote_position == READOUT.index("sanctions.")
+
+
+def test_editing_the_quote_moves_its_position(admin_client):
+    meeting = MeetingFactory(readout_text=READOUT)
+    commitment = CommitmentFactory(
+        origin_meeting=meeting, quote="strong sanctions.", quote_position=READOUT.index("strong")
+    )
+    data = admin_post_data(admin_client.get(_change_url(commitment)))
+    data["quote"] = "The two ministers confirmed their commitment"
+    assert admin_client.post(_change_url(commitment), data).status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.quote_position == 0
+    # An unrelated edit leaves a position alone.
+    data = admin_post_data(admin_client.get(_change_url(commitment)))
+    data["next_step"] = "Brief the minister"
+    assert admin_client.post(_change_url(commitment), data).status_code == 302
+    commitment.refresh_from_db()
+    assert (commitment.quote_position, commitment.version) == (0, 3)
+
+
+def test_meeting_page_finds_the_quote_in_the_readout_typed_with_it(admin_client):
+    meeting = MeetingFactory()
+    url = reverse("admin:tracker_meeting_change", args=[meeting.pk])
+    page = admin_client.get(url)
+    data = admin_post_data(page)
+    data["readout_text"] = READOUT
+    add_inline_row(
+        data,
+        inline_prefix(page, Commitment),
+        {"title": "Dialogue", "quote": "welcomed the dialogue.", "strength": "joint"},
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "occurs more than once" in response.text
+    assert not Commitment.objects.exists()
+    meeting.refresh_from_db()
+    assert meeting.readout_text == ""  # the page's save was refused whole
+    data[f"{inline_prefix(page, Commitment)}-0-quote"] = "confirmed their commitment"
+    assert admin_client.post(url, data).status_code == 302
+    assert Commitment.objects.get().quote_position == READOUT.index("confirmed")
+
+
+def test_meeting_inline_sets_themes_parties_status_and_target_date(admin_client, admin_user):
+    theme = ThemeFactory(code="russia", name="Russia/Ukraine")
+    japan, g7 = CountryFactory(code="JP", name="Japan"), CountryFactory(code="G7", name="G7")
+    commitment = CommitmentFactory(status=Status.IN_PROGRESS)
+    meeting = commitment.origin_meeting
+    url = reverse("admin:tracker_meeting_change", args=[meeting.pk])
+    page = admin_client.get(url)
+    prefix = inline_prefix(page, Commitment)
+    data = admin_post_data(page)
+    data.update(
+        {
+            f"{prefix}-0-themes": [str(theme.pk)],
+            f"{prefix}-0-parties": [str(japan.pk), str(g7.pk)],
+            f"{prefix}-0-status": "completed",
+            f"{prefix}-0-target_date": "2027-03-31",
+        }
+    )
+    response = admin_client.post(url, data)
+    # Completing needs a note: refused with the reason, nothing saved.
+    assert response.status_code == 200
+    assert "needs a note" in response.text
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.target_date) == (Status.IN_PROGRESS, None)
+    data[f"{prefix}-0-journal_note"] = "Delivered at the 2+2."
+    assert admin_client.post(url, data).status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.status == Status.COMPLETED
+    assert str(commitment.target_date) == "2027-03-31"
+    assert list(commitment.themes.all()) == [theme]
+    assert set(commitment.parties.all()) == {japan, g7}
+    entry = commitment.status_updates.latest()
+    assert (entry.note, entry.author, entry.status_to) == (
+        "Delivered at the 2+2.",
+        admin_user,
+        Status.COMPLETED,
+    )
+    assert commitment.version == 2  # one edit, one version
+
+
+def test_meeting_inline_adds_a_commitment_with_themes_and_status(admin_client):
+    theme = ThemeFactory(code="north-korea", name="North Korea")
+    meeting = MeetingFactory()
+    url = reverse("admin:tracker_meeting_change", args=[meeting.pk])
+    page = admin_client.get(url)
+    data = admin_post_data(page)
+    add_inline_row(
+        data,
+        inline_prefix(page, Commitment),
+        {
+            "title": "Denuclearisation",
+            "quote": "They agreed.",
+            "strength": "joint",
+            "themes": [str(theme.pk)],
+            "status": "ongoing",
+            "journal_note": "A standing commitment from the start.",
+        },
+    )
+    assert admin_client.post(url, data).status_code == 302
+    created = meeting.commitments.get()
+    assert (created.status, list(created.themes.all())) == (Status.ONGOING, [theme])
+    assert created.status_updates.get().note == "A standing commitment from the start."
+
+
+def test_meeting_time_zone_offers_every_zone_by_city_with_the_places_first(admin_client):
+    meeting = MeetingFactory(
+        place="Department of State, Washington, D.C.",
+        starts_at=aware("2022-07-29 13:43", "America/New_York"),
+        time_zone="America/New_York",
+    )
+    text = admin_client.get(reverse("admin:tracker_meeting_change", args=[meeting.pk])).text
+    assert 'list="id_time_zone_zones"' in text
+    datalist = re.search(r'<datalist id="id_time_zone_zones">(.*?)</datalist>', text, re.S)
+    options = re.findall(r'<option value="([^"]+)" label="([^"]+)">', datalist.group(1))
+    assert options[0] == ("America/New_York", "Washington time (UTC−4)")
+    assert ("Asia/Tokyo", "Japan time (UTC+9)") in options
+    assert len(options) > 400
+    assert "The usual zone for “Department of State, Washington, D.C.” is America/New_York" in text
+
+
+def test_meeting_saved_in_a_zone_unlike_its_place_is_warned_and_a_bad_zone_refused(admin_client):
+    meeting = MeetingFactory(place="Tokyo")
+    url = reverse("admin:tracker_meeting_change", args=[meeting.pk])
+    data = admin_post_data(admin_client.get(url))
+    data["place"] = "London"
+    response = admin_client.post(url, data, follow=True)
+    assert "“London” is usually in Europe/London" in response.text
+    for junk in ("Mars/Olympus", "Asia/Tokyo\x00", "../../etc/passwd", "x" * 500):
+        data["time_zone"] = junk
+        response = admin_client.post(url, data)
+        assert response.status_code == 200
+        meeting.refresh_from_db()
+        assert meeting.time_zone == "Asia/Tokyo"
+
+
+def test_bulk_status_refusal_keeps_the_selection_and_the_note(admin_client):
+    open_one = CommitmentFactory(status=Status.IN_PROGRESS, title="Open item")
+    closed = CommitmentFactory(status=Status.DROPPED, title="Closed item")
+    response = _select_action(
+        admin_client,
+        "set_status",
+        [open_one, closed],
+        apply="1",
+        status="stalled",
+        note="Budget <frozen> until April.",
+    )
+    text = response.text
+    assert "Nothing was changed" in text
+    assert "Budget &lt;frozen&gt; until April." in text  # the note, still in its box
+    assert '<option value="stalled" selected>' in text
+    for commitment in (open_one, closed):
+        assert f'name="_selected_action" value="{commitment.pk}"' in text
+    # Dropping the closed one and sending the page again applies it.
+    response = _select_action(
+        admin_client, "set_status", [open_one], apply="1", status="stalled", note="Budget frozen."
+    )
+    open_one.refresh_from_db()
+    assert open_one.status == Status.STALLED
+
+
+def _offered_actions(client) -> list[str]:
+    text = client.get(reverse("admin:tracker_commitment_changelist")).text
+    select = re.search(r'<select name="action".*?</select>', text, re.S)
+    return re.findall(r'<option value="(\w+)"', select.group(0)) if select else []
+
+
+def test_bulk_actions_are_offered_only_to_who_may_use_them(clerk, admin_user):
+    from django.test import Client
+
+    commitment = CommitmentFactory(status=Status.IN_PROGRESS)
+    client, admin_client = Client(), Client()
+    client.force_login(clerk)
+    admin_client.force_login(admin_user)
+    assert "reassign_owner" not in _offered_actions(client)
+    assert "set_status" in _offered_actions(client)
+    # What the clerk is offered, the clerk may do.
+    _select_action(client, "set_status", [commitment], apply="1", status="ongoing", note="")
+    commitment.refresh_from_db()
+    assert commitment.status == Status.ONGOING
+    assert {"set_status", "reassign_owner"} <= set(_offered_actions(admin_client))
+
+
+def test_make_run_prints_a_data_entry_log_in_that_works_and_the_real_address(client, monkeypatch):
+    out = io.StringIO()
+    call_command("load_demo", host="0.0.0.0:8765", stdout=out)
+    text = out.getvalue()
+    assert "http://0.0.0.0:8765/" in text and "8000" not in text
+    line = next(line for line in text.splitlines() if "Data entry" in line)
+    password = line.split("password:")[1].strip()
+    username = line.split("user:")[1].split()[0]
+    add_meeting = reverse("admin:tracker_meeting_add")
+    response = client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password, "next": add_meeting},
+    )
+    assert response.status_code == 302 and response["Location"] == add_meeting
+    assert client.get(add_meeting).status_code == 200
+    monkeypatch.setenv("HOST", "127.0.0.1:9100")
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "http://127.0.0.1:9100/" in out.getvalue()
+
+
+def test_warnings_are_told_only_when_the_page_was_saved(admin_client, manager):
+    meeting = MeetingFactory(place="Tokyo", readout_text=READOUT)
+    commitment = CommitmentFactory(origin_meeting=meeting, title="Before")
+    url = reverse("admin:tracker_meeting_change", args=[meeting.pk])
+    page = admin_client.get(url)
+    data = admin_post_data(page)
+    data["place"] = "London"  # usually not in Japan time: a warning, were it saved
+    prefix = inline_prefix(page, Commitment)
+    data[f"{prefix}-0-quote"] = "Not in the readout."  # a second warning, were it saved
+    services.commitment_set_status(
+        commitment=commitment,
+        user=manager,
+        status=Status.ONGOING,
+        expected_version=commitment.version,
+    )
+    response = admin_client.post(url, data, follow=True)
+    assert "Someone else saved this commitment" in response.text
+    assert "is usually in" not in response.text
+    assert "was not found word for word" not in response.text
+    meeting.refresh_from_db()
+    assert meeting.place == "Tokyo"
+    # The next page shown does not bring them back either.
+    text = admin_client.get(reverse("admin:tracker_meeting_changelist")).text
+    assert "is usually in" not in text and "was not found word for word" not in text

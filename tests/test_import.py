@@ -93,6 +93,7 @@ _FIELDS = tuple(
         "id",
         "version",
         "origin_meeting",
+        "origin_meeting_name",
         "title",
         "quote",
         "quote_position",
@@ -685,7 +686,7 @@ def test_a_file_over_the_byte_cap_is_refused(admin_client, settings):
     meeting = MeetingFactory()
     rows = [_new_rows(meeting, "x" * 200)[0] for _ in range(40)]
     response = _import(admin_client, "commitment", _csv_bytes(rows), "c.csv")
-    assert "an import takes at most 0" in _errors(response)
+    assert "an import takes at most 10 KB. Split it into several files." in _errors(response)
     assert Commitment.objects.count() == 0
 
 
@@ -826,3 +827,61 @@ def test_new_commitments_from_a_workbook_then_in_the_export(admin_client, admin_
     exported = _csv_rows(_export(admin_client, "commitment", "csv"))
     assert exported[0]["parties"] in ("G7|JP|US", "JP|US|G7")
     assert (exported[0]["target_date"], exported[0]["version"]) == ("2023-03-31", "1")
+
+
+def test_confirming_twice_imports_once(admin_client):
+    meeting = MeetingFactory()
+    preview = _import(admin_client, "commitment", _csv_bytes(_new_rows(meeting)), "c.csv")
+    _confirm(admin_client, "commitment", preview)
+    again = _confirm(admin_client, "commitment", preview)  # a double click, or the back button
+    assert again.status_code == 200
+    assert "This import was already confirmed" in again.text
+    assert Commitment.objects.count() == 1
+
+
+def test_a_forged_confirmation_is_refused_without_an_error_page(admin_client):
+    data = {
+        "import_file_name": "../../etc/passwd",
+        "original_file_name": "c.csv",
+        "format": "99",
+        "resource": "0",
+    }
+    response = admin_client.post(
+        reverse("admin:tracker_commitment_process_import"), data, follow=True
+    )
+    assert response.status_code == 200
+    assert "This import was already confirmed" in response.text
+
+
+def test_reimporting_a_file_with_notes_writes_each_note_once(admin_client, commitments):
+    full = commitments[0]
+    rows = _csv_rows(_export(admin_client, "commitment", "csv"))
+    row = next(r for r in rows if r["id"] == str(full.pk))
+    row.update(confidence="amber", note="Budget delayed.")
+    upload = _csv_bytes([row])
+    _confirm(admin_client, "commitment", _import(admin_client, "commitment", upload, "c.csv"))
+    entries = full.status_updates.count()
+    # The same file again: its version is now stale, so it is refused, and nothing is written.
+    again = _import(admin_client, "commitment", upload, "c.csv")
+    assert "was changed after this file was exported" in _errors(again)
+    # An export of the new state with the note still in it changes nothing either.
+    rows = _csv_rows(_export(admin_client, "commitment", "csv"))
+    row = next(r for r in rows if r["id"] == str(full.pk))
+    row["note"] = "Budget delayed."
+    preview = _import(admin_client, "commitment", _csv_bytes([row]), "c.csv")
+    _confirm(admin_client, "commitment", preview)
+    assert full.status_updates.count() == entries
+    assert full.status_updates.latest().note == "Budget delayed."
+
+
+def test_the_export_names_the_origin_meeting_by_title_and_local_date(admin_client):
+    meeting = MeetingFactory(
+        title="Japan-U.S. Foreign Ministers' Meeting",
+        starts_at=aware("2022-07-29 13:43", "America/New_York"),
+        time_zone="America/New_York",
+    )
+    CommitmentFactory(origin_meeting=meeting)
+    row = _csv_rows(_export(admin_client, "commitment", "csv"))[0]
+    # The local date, not Tokyo's (it was already 30 July there).
+    assert row["origin_meeting"] == "Japan-U.S. Foreign Ministers' Meeting (2022-07-29)"
+    assert row["origin_meeting_id"] == str(meeting.pk)

@@ -229,7 +229,8 @@ def test_stale_workspace_save_with_a_move_no_longer_allowed_gets_the_conflict_pa
         },
         **HTMX,
     )
-    assert "Someone else saved this commitment" in response.text
+    # The other save was the manager's own, in another tab: it is named as such.
+    assert "You saved this commitment in another tab or window" in response.text
     assert "Select a valid choice" not in response.text
     commitment.refresh_from_db()
     assert commitment.status == Status.COMPLETED
@@ -490,3 +491,127 @@ def test_participant_inline_is_saved_and_a_repeated_person_is_refused(admin_clie
     response = admin_client.post(meeting_url(meeting), data)
     assert response.status_code == 200
     assert meeting.participations.count() == 2
+
+
+# Issue 9: the conflict panel names who saved, when, and what changed, notes included --------------
+
+
+def _update(client, commitment, loaded: int, **fields):
+    data = {
+        "status": commitment.status,
+        "confidence": commitment.confidence,
+        "loaded_version": loaded,
+        **fields,
+    }
+    return client.post(reverse("commitment-update", args=[commitment.pk]), data, **HTMX)
+
+
+@pytest.fixture
+def desk(db):
+    division = DivisionFactory()
+    mori = UserFactory(
+        username="mori",
+        first_name="Kenji",
+        last_name="Mori",
+        roles=["Editor"],
+        divisions=[division],
+    )
+    sato = UserFactory(
+        username="sato",
+        first_name="Kazuki",
+        last_name="Sato",
+        roles=["Editor"],
+        divisions=[division],
+    )
+    commitment = CommitmentFactory(lead_division=division, status=Status.IN_PROGRESS)
+    return commitment, mori, sato
+
+
+def test_conflict_panel_names_the_other_person_the_time_and_their_note(client, desk):
+    commitment, mori, sato = desk
+    loaded = commitment.version
+    services.commitment_set_status(
+        commitment=commitment,
+        user=mori,
+        status=Status.STALLED,
+        confidence="amber",
+        note="Partners <script>disagree</script> on the cap.",
+        expected_version=loaded,
+    )
+    saved_at = commitment.history.latest("history_id").history_date
+    client.force_login(sato)
+    response = _update(client, commitment, loaded, next_step="Mine", note="My note.")
+    text = response.text
+    panel = text.split('class="conflict"', 1)[1].split("</div>", 1)[0]
+    assert "Someone else saved this commitment while you were editing it: Kenji Mori," in panel
+    from django.utils import formats, timezone
+
+    when = formats.date_format(timezone.localtime(saved_at), "DATETIME_FORMAT")
+    assert when in panel
+    assert "Stalled" in panel and "In progress" in panel
+    assert "Partners &lt;script&gt;disagree&lt;/script&gt; on the cap." in panel
+    assert "Note added" in panel
+    assert "<script>disagree" not in text
+    assert "My note." in text  # what they typed is kept
+    commitment.refresh_from_db()
+    assert commitment.next_step == ""
+
+
+def test_conflict_panel_in_japanese_names_family_name_first(client, desk):
+    commitment, mori, sato = desk
+    loaded = commitment.version
+    services.commitment_set_status(
+        commitment=commitment,
+        user=mori,
+        status=Status.ONGOING,
+        expected_version=loaded,
+    )
+    client.force_login(sato)
+    client.cookies["django_language"] = "ja"
+    text = _update(client, commitment, loaded, note="メモ").text
+    assert "編集中に他の人がこのコミットメントを保存しました：Mori Kenji、" in text
+
+
+def test_conflict_panel_says_when_it_was_your_own_other_tab(client, desk):
+    commitment, mori, _ = desk
+    loaded = commitment.version
+    client.force_login(mori)
+    first = _update(client, commitment, loaded, next_step="From the first tab")
+    assert "Update saved." in first.text or first.status_code == 200
+    commitment.refresh_from_db()
+    assert commitment.next_step == "From the first tab"
+    text = _update(client, commitment, loaded, note="From the second tab").text
+    assert "You saved this commitment in another tab or window" in text
+    assert "Someone else" not in text
+    assert "From the first tab" in text  # what that save changed
+    assert commitment.status_updates.filter(note="From the second tab").count() == 0
+
+
+def test_conflict_panel_names_everyone_who_saved_since(client, desk):
+    commitment, mori, sato = desk
+    loaded = commitment.version
+    services.commitment_set_status(
+        commitment=commitment, user=mori, status=Status.ONGOING, expected_version=loaded
+    )
+    services.commitment_set_status(
+        commitment=commitment,
+        user=sato,
+        status=Status.ONGOING,
+        fields={"next_step": "Sato's step"},
+        expected_version=commitment.version,
+    )
+    client.force_login(sato)
+    text = _update(client, commitment, loaded, note="Late.").text
+    assert "Kenji Mori and you, in another tab or window" in text
+    assert "Sato's step" in text or "Sato&#x27;s step" in text
+
+
+def test_conflict_without_history_still_explains(client, desk):
+    commitment, mori, sato = desk
+    loaded = commitment.version
+    # A save made by a script that recorded no user.
+    Commitment.objects.filter(pk=commitment.pk).update(version=loaded + 1, next_step="Scripted")
+    client.force_login(sato)
+    response = _update(client, commitment, loaded, note="Mine.")
+    assert "Someone else saved this commitment while you were editing it." in response.text
+    assert "Mine." in response.text

@@ -4,12 +4,18 @@ import csv
 import datetime
 import hashlib
 import io
+import os
 import re
+import shutil
+import subprocess
 import zoneinfo
 
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -79,6 +85,7 @@ class World:
         self.origin = MeetingFactory(
             title="Japan-U.S. Foreign Ministers' Meeting",
             starts_at=aware("2025-07-29 13:43", "America/New_York"),
+            time_zone="America/New_York",
         )
         self.officer = UserFactory(
             username="tanaka", first_name="Hanako", last_name="Tanaka", roles=["Manager"]
@@ -164,9 +171,9 @@ class World:
     def make(self, title, *, created="2025-08-01 10:00", **fields):
         fields.setdefault("owner", self.officer)
         fields.setdefault("lead_division", self.na)
+        fields.setdefault("origin_meeting", self.origin)
         return CommitmentFactory(
             title=title,
-            origin_meeting=self.origin,
             author=self.author,
             created_at=aware(created),
             **fields,
@@ -466,7 +473,8 @@ def test_csv_is_utf8_with_bom_and_neutralises_formulas(world):
     sanctions = by_title["Implement strong sanctions against Russia"]
     assert sanctions[2:] == [
         "Russia/Ukraine",
-        "Japan-U.S. Foreign Ministers' Meeting",
+        # Its local date: 2:43 a.m. on 30 July in Japan.
+        "Japan-U.S. Foreign Ministers' Meeting (2025-07-29)",
         "Hanako Tanaka",
         "Europe Division",
         "Stalled",
@@ -745,12 +753,13 @@ def test_report_page_query_count_is_pinned(client, manager, world, django_assert
     client.force_login(manager)
     # The first request records the session's last activity; later ones do not write.
     client.get(reverse("report"))
-    with django_assert_num_queries(17):
+    # One of them reads the week's last issue, shown by the Issue button.
+    with django_assert_num_queries(18):
         response = client.get(reverse("report"), {"week": WEEK, "theme": "security"})
     assert response.status_code == 200
     for index in range(20):
         world.make(f"Extra item {index}", themes=[world.security])
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         client.get(reverse("report"), {"week": WEEK, "theme": "security"})
 
 
@@ -855,3 +864,361 @@ def test_issued_list_shows_who_issued_what(client, admin_user, issued):
     assert "2025-W48" in html and "North America Division" in html
     assert "manager" in html and "scheduled command" in html
     assert list(response.context["page"].object_list) == [cron, issued]
+
+
+# Revisions ----------------------------------------------------------------------------------------
+
+
+def issue(client, *, follow=False, **data):
+    return client.post(reverse("report-issue"), {"week": WEEK, **data}, follow=follow)
+
+
+def test_issuing_a_week_again_says_who_issued_it_and_asks_for_a_revision(client, manager, world):
+    manager.first_name, manager.last_name = "Kenji", "Sato"
+    manager.save()
+    client.force_login(manager)
+    first = issue(client, division="na1")
+    assert first.status_code == 302
+    original = IssuedReport.objects.get()
+    assert original.revision == 1
+
+    # The same week and filters again: a question, and nothing issued until it is answered.
+    asked = issue(client, division="na1")
+    assert asked.status_code == 200
+    assert IssuedReport.objects.count() == 1
+    when = timezone.localtime(original.issued_at).strftime("%Y-%m-%d %H:%M")
+    assert f"Issued by Kenji Sato at {when} (revision 1)." in asked.text
+    assert "Issue revision 2" in asked.text
+    assert 'name="revision" value="2"' in asked.text
+    # The report page says so too, before anyone clicks.
+    page = client.get(reverse("report"), {"week": WEEK, "division": "na1"})
+    assert f"Issued by Kenji Sato at {when} (revision 1)." in page.text
+
+    confirmed = issue(client, division="na1", revision="2", follow=True)
+    revision = IssuedReport.objects.get(revision=2)
+    assert (revision.week, revision.division, revision.theme) == (WEEK, world.na, None)
+    assert "Report 2025-W48, revision 2, issued" in confirmed.content.decode()
+    listing = client.get(reverse("issued-report-list"))
+    assert [r.revision for r in listing.context["page"].object_list] == [2, 1]
+    download = client.get(reverse("issued-report-download", args=[revision.pk, "pdf"]))
+    assert download["Content-Disposition"] == (
+        'attachment; filename="weekly-report-2025-W48-na1-r2.pdf"'
+    )
+    first_download = client.get(reverse("issued-report-download", args=[original.pk, "pdf"]))
+    assert "weekly-report-2025-W48-na1.pdf" in first_download["Content-Disposition"]
+
+    # Other filters are another report: its first issue needs no question.
+    assert issue(client, division="na1", theme="security").status_code == 302
+    assert issue(client).status_code == 302
+    assert sorted(IssuedReport.objects.values_list("revision", flat=True)) == [1, 1, 1, 2]
+
+
+def test_a_revision_confirmed_after_someone_else_issued_it_is_asked_about_again(client, world):
+    first = UserFactory(username="first", first_name="Aiko", last_name="Mori", roles=["Manager"])
+    second = UserFactory(username="second", roles=["Manager"])
+    reports.report_issue(week=WEEK, division=None, theme=None, user=first, now=NOW)
+    other = Client()
+    client.force_login(first)
+    other.force_login(second)
+    # Both are asked, both see revision 2 offered; the first to confirm gets it.
+    assert 'value="2"' in issue(client).text
+    assert 'value="2"' in issue(other).text
+    assert issue(client, revision="2").status_code == 302
+    late = issue(other, revision="2")
+    assert late.status_code == 200
+    assert "Issued by Aiko Mori at" in late.text and "(revision 2)." in late.text
+    assert 'name="revision" value="3"' in late.text
+    assert list(IssuedReport.objects.order_by("revision").values_list("revision", "issued_by")) == [
+        (1, first.pk),
+        (2, first.pk),
+    ]
+
+
+@pytest.mark.parametrize(
+    "revision", ["abc", "-1", "0", "99999999999999999999", "2\x00", "\u202e2", "1e3"]
+)
+def test_a_hostile_revision_issues_nothing_and_says_so(client, manager, world, revision):
+    client.force_login(manager)
+    response = issue(client, revision=revision, follow=True)
+    assert response.status_code == 200
+    assert "The report was not issued" in response.content.decode()
+    assert not IssuedReport.objects.exists()
+
+
+def test_the_scheduled_command_numbers_a_second_issue_as_revision_2(world, tmp_path):
+    for _ in range(2):
+        call_command(
+            "weekly_report",
+            "--week",
+            WEEK,
+            "--format",
+            "csv",
+            "--output",
+            str(tmp_path),
+            stdout=io.StringIO(),
+        )
+    assert list(IssuedReport.objects.order_by("pk").values_list("revision", flat=True)) == [1, 2]
+
+
+def test_two_issues_at_once_both_succeed_with_their_own_revision(world, manager, monkeypatch):
+    reports.report_issue(week=WEEK, division=None, theme=None, user=manager, formats=["csv"])
+    real = reports.latest_issue
+    calls = []
+
+    def late(**kwargs):
+        # The first reads miss the issue made a moment before, as in a second process that read
+        # before the first one committed: its number is then taken.
+        calls.append(kwargs)
+        return None if len(calls) <= 2 else real(**kwargs)
+
+    monkeypatch.setattr(reports, "latest_issue", late)
+    issued = reports.report_issue(
+        week=WEEK, division=None, theme=None, user=manager, formats=["html", "pdf"], now=NOW
+    )
+    assert issued.revision == 2
+    assert IssuedReport.objects.count() == 2
+    # Rendered again for the number it got: the files say revision 2, not 1.
+    files = {f.format: bytes(f.content) for f in issued.files.all()}
+    assert "Weekly status report 2025-W48 (revision 2)" in files["html"].decode()
+    pdf_text = PdfReader(io.BytesIO(files["pdf"])).pages[0].extract_text()
+    assert "Weekly status report 2025-W48 (revision 2)" in pdf_text
+
+
+def test_a_revision_says_so_in_every_file(world, manager):
+    first = reports.report_issue(week=WEEK, division=None, theme=None, user=manager, now=NOW)
+    second = reports.report_issue(week=WEEK, division=None, theme=None, user=manager, now=NOW)
+    assert (first.revision, second.revision) == (1, 2)
+    files = {f.format: bytes(f.content) for f in second.files.all()}
+    assert "Weekly status report 2025-W48 (revision 2)" in files["html"].decode()
+    pdf = PdfReader(io.BytesIO(files["pdf"]))
+    assert "Weekly status report 2025-W48 (revision 2)" in pdf.pages[0].extract_text()
+    about = load_workbook(io.BytesIO(files["xlsx"]))["About"]
+    assert ("Revision", 2) in {(row[0], row[1]) for row in about.iter_rows(values_only=True)}
+    first_html = bytes(first.files.get(format="html").content).decode()
+    assert "(revision" not in first_html
+
+
+def test_the_database_refuses_a_second_report_with_the_same_revision(world):
+    # "All divisions" is NULL, which a plain unique index would let through twice.
+    IssuedReport.objects.create(week=WEEK)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IssuedReport.objects.create(week=WEEK)
+    IssuedReport.objects.create(week=WEEK, revision=2)
+    IssuedReport.objects.create(week=WEEK, division=world.na)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_numbers_reports_issued_twice_before_it(world):
+    migration = next(
+        m
+        for (app, name), m in MigrationLoader(connection).disk_migrations.items()
+        if app == "tracker" and name.endswith("issuedreport_revision")
+    )
+    [parent] = [dep for dep in migration.dependencies if dep[0] == "tracker"]
+    executor = MigrationExecutor(connection)
+    executor.migrate([parent])
+    old = executor.loader.project_state([parent]).apps.get_model("tracker", "IssuedReport")
+    times = [aware(f"2025-12-0{day} 09:00") for day in (1, 2, 3)]
+    for at in times:
+        old.objects.create(week=WEEK, issued_at=at)
+    old.objects.create(week="2025-W47", issued_at=times[0])
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes("tracker"))
+    assert list(
+        IssuedReport.objects.order_by("week", "issued_at").values_list("week", "revision")
+    ) == [("2025-W47", 1), (WEEK, 1), (WEEK, 2), (WEEK, 3)]
+
+
+# The PDF keeps every cell on the page -----------------------------------------------------------
+
+LONG_WORD = "Interministerialcoordinationpapers" * 4
+LONG_URL = "https://www.mofa.go.jp/files/100000001.pdf?section=coordination&draft=" + "x" * 90
+# Japanese has no spaces: a line breaks between any two characters, or not at all.
+JAPANESE_LONG = "日米安全保障協議委員会における拡大抑止の強化に関する調整文書の作成" * 4
+NEXT_STEP = (
+    "Circulate the interministerial coordination paper to every division, then collect "
+    f"comments: {LONG_WORD} {LONG_URL} {JAPANESE_LONG}"
+)
+
+
+def _pgm(path) -> tuple[int, int, bytes]:
+    """Width, height and the grey bytes of a binary PGM ("P5") file, as pdftoppm -gray writes."""
+    data = path.read_bytes()
+    fields: list[bytes] = []
+    position = 0
+    while len(fields) < 4:
+        while data[position : position + 1].isspace():
+            position += 1
+        if data[position : position + 1] == b"#":
+            position = data.index(b"\n", position)
+            continue
+        end = position
+        while not data[end : end + 1].isspace():
+            end += 1
+        fields.append(data[position:end])
+        position = end
+    assert fields[0] == b"P5" and fields[3] == b"255"
+    width, height = int(fields[1]), int(fields[2])
+    pixels = data[position + 1 : position + 1 + width * height]
+    assert len(pixels) == width * height
+    return width, height, pixels
+
+
+def ink_in_side_margins(pdf: bytes, directory, *, margin_mm: float = 10) -> list[str]:
+    """Pages whose left or right page margin has ink: text that ran off the content area.
+
+    Clipped text is still in the file, so reading the text back cannot see this; the pages are
+    drawn instead. The top and bottom margins carry the running header and the page numbers.
+    """
+    if not shutil.which("pdftoppm"):
+        if os.environ.get("CI"):
+            pytest.fail("pdftoppm is missing: CI must install poppler-utils.")
+        pytest.skip("pdftoppm not installed (apt-get install poppler-utils)")
+    source = directory / "report.pdf"
+    source.write_bytes(pdf)
+    dpi = 50
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-gray", str(source), str(directory / "page")],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    # Inside the margin by a pixel, so that anti-aliasing at the content edge does not count.
+    strip = int(margin_mm / 25.4 * dpi) - 1
+    problems = []
+    pages = sorted(directory.glob("page-*.pgm"))
+    assert pages
+    for page in pages:
+        width, height, pixels = _pgm(page)
+        for y in range(height):
+            row = pixels[y * width : (y + 1) * width]
+            for side, cells in (("left", row[:strip]), ("right", row[width - strip :])):
+                if min(cells) < 200:
+                    problems.append(f"{page.name}: ink in the {side} margin at y={y}")
+                    break
+            if problems and problems[-1].startswith(page.name):
+                break
+    return problems
+
+
+def test_pdf_wraps_long_words_urls_and_japanese_inside_every_column(world, tmp_path):
+    # At the length limits of the fields, in every column a long text can reach.
+    division = DivisionFactory(code="coordination", name="Division of " + LONG_WORD)
+    owner = UserFactory(username="o" * 30, first_name=LONG_WORD[:30], last_name=JAPANESE_LONG[:30])
+    origin = MeetingFactory(
+        title=f"Meeting on {LONG_WORD} {JAPANESE_LONG}", starts_at=aware("2025-10-01 10:00")
+    )
+    held = MeetingFactory(title=f"Talk on {LONG_WORD} {JAPANESE_LONG}", starts_at=START)
+    long_theme = ThemeFactory(code="coordination", name=f"Theme {LONG_WORD}"[:100])
+    for index, theme in enumerate((world.security, world.russia, long_theme)):
+        commitment = CommitmentFactory(
+            title=f"{index} {LONG_WORD} {JAPANESE_LONG}"[:200],
+            origin_meeting=origin,
+            author=world.author,
+            created_at=aware("2025-11-25 10:00"),
+            lead_division=division,
+            owner=owner,
+            themes=[theme],
+            next_step=NEXT_STEP,
+            target_date=datetime.date(2025, 11, 1),
+            confidence=Confidence.RED,
+        )
+        move(
+            commitment,
+            Status.STALLED,
+            aware("2025-11-26 11:00"),
+            user=world.author,
+            note=f"{LONG_URL} {LONG_WORD} {JAPANESE_LONG}",
+        )
+        FollowUpFactory(
+            commitment=commitment,
+            meeting=held,
+            note=f"{LONG_WORD} {LONG_URL}",
+            recorded_by=owner,
+            recorded_at=aware("2025-11-28 19:00"),
+        )
+    for index, report in enumerate((build(), build(division=division))):
+        pdf = reports.render_pdf(report)
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        # The text is all there (cut or not): only the drawn pages show whether it fits.
+        assert "Circulate the interministerial coordination" in text
+        directory = tmp_path / str(index)
+        directory.mkdir()
+        assert ink_in_side_margins(pdf, directory) == []
+
+
+def test_every_format_names_the_origin_meeting_by_title_and_local_date(world, client, manager):
+    # Meetings of a series share one title; only the date tells them apart.
+    title = "Japan-U.S. Economic Policy Consultative Committee (Economic 2+2)"
+    dates = {}
+    for day, zone in (("2025-07-10 09:00", "Asia/Tokyo"), ("2025-09-30 20:30", "America/New_York")):
+        meeting = MeetingFactory(title=title, starts_at=aware(day, zone), time_zone=zone)
+        world.make(f"Item of {day}", origin_meeting=meeting, themes=[world.economy])
+        # The date of the place: 30 September in Washington is 1 October in Japan.
+        dates[day] = meeting.local_date.isoformat()
+    assert sorted(dates.values()) == ["2025-07-10", "2025-09-30"]
+    expected = {f"{title} ({date})" for date in dates.values()}
+    report = build()
+
+    csv_origins = {row[3] for row in csv_rows(report)[1:]}
+    assert expected <= csv_origins
+    assert title not in csv_origins
+    sheet = load_workbook(io.BytesIO(reports.render_xlsx(report)))["Open commitments"]
+    assert expected <= {row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    html = reports.render_html(report)
+    pdf = reports.render_pdf(report)
+    pdf_text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    client.force_login(manager)
+    page = client.get(reverse("report"), {"week": WEEK}).text
+    for name in expected:
+        assert name.replace("'", "&#x27;") in html
+        assert name.replace("'", "&#x27;") in page
+        assert name in pdf_text
+
+
+def test_the_command_names_a_revisions_files_with_its_number(world, tmp_path):
+    for _ in range(2):
+        call_command(
+            "weekly_report",
+            "--week",
+            WEEK,
+            "--format",
+            "csv",
+            "--output",
+            str(tmp_path),
+            stdout=io.StringIO(),
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "weekly-report-2025-W48-r2.csv",
+        "weekly-report-2025-W48.csv",
+    ]
+
+
+def test_count_changes_are_coloured_by_meaning_not_by_sign():
+    def meaning(key, count, previous):
+        return reports.CountRow(key, key, count, previous).change_meaning
+
+    assert meaning(Confidence.RED, 3, 1) == "worse"  # more red is bad news
+    assert meaning(Confidence.RED, 1, 3) == "better"
+    assert meaning(Confidence.GREEN, 3, 1) == "better"
+    assert meaning(Status.COMPLETED, 5, 4) == "better"
+    assert meaning(Status.STALLED, 2, 1) == "worse"
+    assert meaning(Status.IN_PROGRESS, 2, 1) == ""  # neither good nor bad by itself
+    assert meaning(Confidence.RED, 2, 2) == ""
+
+
+def test_the_report_page_colours_more_red_as_worse(world, client):
+    client.force_login(world.officer)
+    response = client.get(reverse("report"), {"week": WEEK})
+    report = response.context["report"]
+    coloured = [
+        row for row in report.status_counts + report.confidence_counts if row.change_meaning
+    ]
+    assert coloured  # the week has moves that mean something
+    html = response.text
+    for row in coloured:
+        assert f"change-{row.change_meaning}" in html
+    assert "change-up" not in html and "change-down" not in html

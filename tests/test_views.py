@@ -1,6 +1,12 @@
 import datetime
+import re
+import time
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +23,7 @@ from tests.factories import (
     aware,
 )
 from tracker import services
+from tracker.middleware import LAST_SEEN_KEY
 from tracker.models import Commitment, Confidence, FollowUp, Status
 
 pytestmark = pytest.mark.django_db
@@ -196,6 +203,164 @@ def test_list_query_count_is_pinned(editor_client, rows, django_assert_num_queri
 LIST_QUERIES = 14
 
 
+def _vary(response) -> set[str]:
+    return {name.strip().lower() for name in response.get("Vary", "").split(",")}
+
+
+def test_list_says_that_it_answers_htmx_differently(editor_client, commitment):
+    """Without Vary the browser's Back serves the table fragment it cached for the same URL."""
+    url = reverse("commitment-list")
+    page = editor_client.get(url, {"status": "open"})
+    fragment = editor_client.get(url, {"status": "open"}, **HTMX)
+    assert "<html" in page.text and "<html" not in fragment.text
+    for response in (page, fragment):
+        assert {"hx-request", "hx-history-restore-request"} <= _vary(response)
+
+
+def test_list_answers_a_history_restore_with_the_whole_page(editor_client, commitment):
+    """htmx asks the server on a history-cache miss and swaps the answer in for the whole body."""
+    response = editor_client.get(
+        reverse("commitment-list"),
+        {"status": "open", "sort": "-target"},
+        **HTMX,
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert "<html" in text and 'class="site-header"' in text
+    # The filters show the restored address, not the ones of the page left.
+    assert '<option value="open" selected>' in text
+    assert '<option value="-target" selected>' in text
+    assert commitment.title in text
+    assert "HX-Push-Url" not in response.headers
+
+
+def test_list_pushes_an_address_without_empty_parameters(editor_client):
+    theme = ThemeFactory()
+    CommitmentFactory.create_batch(51, origin_meeting=MeetingFactory(), themes=[theme])
+    url = reverse("commitment-list")
+    everything_empty = {
+        "q": "  ",
+        "status": "",
+        "confidence": "",
+        "theme": "",
+        "division": "",
+        "owner": "",
+        "meeting": "",
+        "party": "",
+        "sort": "meeting",
+    }
+    response = editor_client.get(url, everything_empty, **HTMX)
+    assert response["HX-Push-Url"] == url
+    response = editor_client.get(url, {**everything_empty, "theme": theme.pk, "page": "1"}, **HTMX)
+    assert response["HX-Push-Url"] == f"{url}?theme={theme.pk}"
+    response = editor_client.get(url, {**everything_empty, "sort": "-target", "page": "2"}, **HTMX)
+    assert response["HX-Push-Url"] == f"{url}?sort=-target&page=2"
+    # The page links carry the same clean query.
+    assert 'href="?sort=-target&amp;page=1"' in response.text
+    # A page number that is no page is not kept: the list shows, and the address says, page 1.
+    response = editor_client.get(url, {"theme": theme.pk, "page": "x"}, **HTMX)
+    assert response["HX-Push-Url"] == f"{url}?theme={theme.pk}"
+
+
+@pytest.mark.parametrize(
+    "text", ["日本語 & sort=-target#x", "tab\tvertical\x0bbell\x07", "%00%2e%2e/", "x" * 5_000]
+)
+def test_list_pushed_address_keeps_any_search_text_intact(editor_client, commitment, text):
+    response = editor_client.get(reverse("commitment-list"), {"q": text, "status": ""}, **HTMX)
+    assert response.status_code == 200
+    pushed = response["HX-Push-Url"]
+    assert pushed.isascii() and not any(ord(c) < 32 for c in pushed)
+    assert parse_qs(urlsplit(pushed).query) == {"q": [text]}
+
+
+def _row_titles(response) -> list[str]:
+    return [c.title for c in response.context["page"].object_list]
+
+
+@pytest.mark.parametrize(
+    "sort, expected",
+    [
+        ("target", ["overdue", "due later", "undated"]),
+        ("-target", ["due later", "overdue", "undated"]),
+    ],
+)
+def test_list_sorts_undated_items_last_in_both_directions(editor_client, sort, expected):
+    today = timezone.localdate()
+    meeting = MeetingFactory()
+    # Created first, so that the tie-break on pk cannot put it last by chance.
+    CommitmentFactory(title="undated", origin_meeting=meeting)
+    CommitmentFactory(
+        title="due later", origin_meeting=meeting, target_date=today + datetime.timedelta(days=30)
+    )
+    CommitmentFactory(
+        title="overdue", origin_meeting=meeting, target_date=today - datetime.timedelta(days=3)
+    )
+    response = editor_client.get(reverse("commitment-list"), {"sort": sort})
+    assert _row_titles(response) == expected
+
+
+@pytest.mark.parametrize(
+    "sort, expected",
+    [
+        ("updated", ["older", "newer", "never updated"]),
+        ("-updated", ["newer", "older", "never updated"]),
+    ],
+)
+def test_list_sorts_items_never_updated_last_in_both_directions(editor_client, sort, expected):
+    meeting = MeetingFactory()
+    # Made without the service, so without the opening journal entry: no last update at all.
+    Commitment.objects.create(
+        origin_meeting=meeting, title="never updated", quote="q", lead_division=DivisionFactory()
+    )
+    CommitmentFactory(title="older", origin_meeting=meeting)
+    CommitmentFactory(title="newer", origin_meeting=meeting)
+    response = editor_client.get(reverse("commitment-list"), {"sort": sort})
+    assert _row_titles(response) == expected
+
+
+def test_list_sorts_status_in_lifecycle_order(editor_client):
+    meeting = MeetingFactory()
+    for status in (Status.COMPLETED, Status.NOT_STARTED, Status.STALLED, Status.IN_PROGRESS):
+        CommitmentFactory(title=status.label, origin_meeting=meeting, status=status)
+    response = editor_client.get(reverse("commitment-list"), {"sort": "status"})
+    assert _row_titles(response) == ["Not started", "In progress", "Stalled", "Completed"]
+    response = editor_client.get(reverse("commitment-list"), {"sort": "-status"})
+    assert _row_titles(response) == ["Completed", "Stalled", "In progress", "Not started"]
+
+
+SORT_HEADING = re.compile(
+    r'<th scope="col"(?: aria-sort="(?P<direction>\w+)")?><a id="sort-(?P<column>\w+)" '
+    r'class="sort-link" href="(?P<href>[^"]+)" hx-get="(?P<hx_get>[^"]+)"'
+)
+
+
+def _headings(response) -> dict[str, tuple[str, str]]:
+    found = {}
+    for match in SORT_HEADING.finditer(response.text):
+        assert match["href"] == match["hx_get"]
+        found[match["column"]] = (match["direction"] or "", unescape(match["href"]))
+    return found
+
+
+def test_list_column_headings_sort_keeping_the_filters(editor_client, commitment):
+    url = reverse("commitment-list")
+    response = editor_client.get(url, {"status": "open", "q": "", "sort": "target", "page": "2"})
+    headings = _headings(response)
+    assert set(headings) == {"meeting", "status", "target", "updated"}
+    # The sorted column says so; following it reverses the order, back on page 1, filters kept.
+    assert headings["target"] == ("ascending", f"{url}?status=open&sort=-target")
+    # Another column starts in its own first direction; the default sort leaves no parameter.
+    assert headings["meeting"] == ("", f"{url}?status=open")
+    assert headings["updated"] == ("", f"{url}?status=open&sort=-updated")
+    headings = _headings(editor_client.get(url, {"status": "open", "sort": "-target"}))
+    assert headings["target"] == ("descending", f"{url}?status=open&sort=target")
+    # With no sort in the address, the list is in origin-meeting order, and says so.
+    headings = _headings(editor_client.get(url))
+    assert headings["meeting"] == ("ascending", f"{url}?sort=-meeting")
+    assert [d for d, _ in headings.values()].count("") == 3
+
+
 def test_user_text_is_escaped(editor_client):
     CommitmentFactory(title='<script>alert("x")</script>')
     response = editor_client.get(reverse("commitment-list"))
@@ -323,6 +488,83 @@ def test_update_in_place_returns_card_and_grown_timeline(editor_client, commitme
     assert commitment.confidence == "amber"
     assert commitment.target_date == datetime.date(2027, 3, 31)
     assert commitment.status_updates.latest().evidence_url == "https://www.mofa.go.jp/x"
+
+
+def test_update_in_place_says_saved_there_and_not_on_the_next_page(editor_client, commitment):
+    url = reverse("commitment-update", args=[commitment.pk])
+    response = editor_client.post(url, _update_data(commitment, note="Briefed."), **HTMX)
+    assert re.search(
+        r'<p class="[^"]*" id="save-status" role="status">Update saved.</p>', response.text
+    )
+    # The card that now shows the saved state is described by the message, for the focus.
+    assert 'aria-describedby="save-status"' in response.text
+    # The message was given in place: the next page opened does not say it again.
+    assert "Update saved." not in editor_client.get(reverse("dashboard")).text
+
+
+def test_update_without_js_says_saved_on_the_page_it_returns_to(editor_client, commitment):
+    url = reverse("commitment-update", args=[commitment.pk])
+    response = editor_client.post(url, _update_data(commitment, note="Plain."), follow=True)
+    assert 'role="status"' in response.text and "Update saved." in response.text
+
+
+def _expire_idle(client) -> None:
+    session = client.session
+    session[LAST_SEEN_KEY] = int(time.time()) - 61
+    session.save()
+
+
+@override_settings(SESSION_IDLE_TIMEOUT=60)
+def test_idle_session_save_in_place_is_told_the_session_ended(editor_client, commitment):
+    """Not the log-in page swapped into the commitment page: a message for the alert region."""
+    _expire_idle(editor_client)
+    url = reverse("commitment-update", args=[commitment.pk])
+    response = editor_client.post(url, _update_data(commitment, note="Typed for an hour."), **HTMX)
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#session-alert"
+    assert response["HX-Reswap"] == "innerHTML"
+    assert "no-store" in response["Cache-Control"]
+    text = response.text
+    assert "Your session has ended, so your update was not saved." in text
+    assert f'<a href="{reverse("login")}" target="_blank" rel="noopener"' in text
+    assert 'name="password"' not in text and "<html" not in text
+    assert commitment.status_updates.count() == 1
+    # The session is really over: the next request is refused as well.
+    again = editor_client.post(url, _update_data(commitment, note="Again."), **HTMX)
+    assert again["HX-Retarget"] == "#session-alert"
+    assert commitment.status_updates.count() == 1
+
+
+def test_session_deleted_on_the_server_is_told_in_place_too(editor_client, commitment):
+    Session.objects.all().delete()
+    url = reverse("commitment-list")
+    response = editor_client.get(url, {"status": "open"}, **HTMX)
+    assert response["HX-Retarget"] == "#session-alert"
+    # The filter was not applied, so the address must not change to it.
+    assert response["HX-Push-Url"] == "false"
+    assert "Your session has ended." in response.text
+    assert commitment.title not in response.text
+
+
+@override_settings(SESSION_IDLE_TIMEOUT=60)
+def test_idle_session_without_htmx_still_goes_to_the_login_page(editor_client, commitment):
+    _expire_idle(editor_client)
+    url = reverse("commitment-update", args=[commitment.pk])
+    response = editor_client.post(url, _update_data(commitment, note="x"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    # A history restore swaps its answer in for the whole page: the log-in page is right there.
+    Session.objects.all().delete()
+    response = editor_client.get(
+        reverse("commitment-list"), **HTMX, HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert response.status_code == 302
+    assert "HX-Retarget" not in response.headers
+
+
+def test_logging_out_is_not_mistaken_for_a_session_that_ended(editor_client):
+    response = editor_client.post(reverse("logout"), **HTMX)
+    assert "HX-Retarget" not in response.headers
 
 
 def test_update_without_js_redirects(editor_client, commitment):
@@ -591,3 +833,92 @@ def test_dashboard_boxes_count_every_item_beyond_the_listed_ones(editor_client):
     assert response.context["counts"]["overdue"] == 23
     assert len(response.context["overdue"]) == 20
     assert "<strong>23</strong>" in response.text
+
+
+# Every count on the dashboard lists exactly its items -------------------------------------------
+
+STAT_LINK = re.compile(r'<a class="stat" href="([^"]+)"><strong>(\d+)</strong>')
+CHART_LINK = re.compile(
+    r'<a class="chart-link" href="([^"]+)">[^<]*</a><progress[^>]*>\d+</progress>'
+    r'<span class="num">(\d+)</span>'
+)
+
+
+def test_every_dashboard_count_links_to_a_list_of_exactly_those_items(editor_client, division):
+    today = timezone.localdate()
+    days = datetime.timedelta
+    month_ago = timezone.now() - days(days=30)
+    theme, other_theme = ThemeFactory(name="North Korea"), ThemeFactory(name="Abductions")
+    for offset in (-40, -3, 0, 5, 14, 15, 60, None):
+        CommitmentFactory(
+            target_date=None if offset is None else today + days(days=offset),
+            themes=[theme],
+        )
+    # Stale: created a month ago and never updated since; one of them red, one overdue.
+    CommitmentFactory.create_batch(3, created_at=month_ago, themes=[other_theme])
+    CommitmentFactory(created_at=month_ago, confidence=Confidence.RED)
+    CommitmentFactory(created_at=month_ago, target_date=today - days(days=2))
+    # Closed, archived: counted by status (closed) or not at all (archived), never as due.
+    CommitmentFactory(status=Status.COMPLETED, target_date=today + days(days=2), themes=[theme])
+    CommitmentFactory(status=Status.DROPPED, created_at=month_ago, target_date=today)
+    CommitmentFactory(is_archived=True, target_date=today + days(days=1), themes=[theme])
+    CommitmentFactory(confidence=Confidence.RED, status=Status.STALLED)
+
+    page = editor_client.get(reverse("dashboard")).text
+    links = STAT_LINK.findall(page) + CHART_LINK.findall(page)
+    # Four boxes, a bar per status, a bar per theme.
+    assert len(links) == 4 + len(Status) + 2
+    for href, count in links:
+        href = unescape(href)
+        response = editor_client.get(href)
+        assert response.status_code == 200, href
+        assert not response.context["form"].errors, href
+        assert response.context["page"].paginator.count == int(count), href
+    names = ("overdue", "due", "stale", "red")
+    boxes = dict(zip(names, [int(count) for _, count in links[:4]], strict=True))
+    # Each differs from the 14 open items, so a box linking to all of them cannot pass.
+    assert boxes == {"overdue": 3, "due": 3, "stale": 5, "red": 2}
+
+
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        ("due_within=99999999999999999999", "less than or equal to 3660"),
+        ("due_within=-1", "greater than or equal to 0"),
+        ("due_within=soon", "Enter a whole number"),
+        ("due_within=%E2%80%AE7", "Enter a whole number"),
+    ],
+)
+def test_a_bad_due_within_is_explained_next_to_the_field(editor_client, query, error):
+    CommitmentFactory(target_date=timezone.localdate())
+    response = editor_client.get(f"{reverse('commitment-list')}?{query}")
+    assert response.status_code == 200
+    assert error in str(response.context["form"].errors["due_within"])
+    assert error in unescape(response.text)
+
+
+def test_due_within_and_stale_filters_combine_with_the_others(editor_client, division):
+    today = timezone.localdate()
+    month_ago = timezone.now() - datetime.timedelta(days=30)
+    wanted = CommitmentFactory(
+        title="Stale and due", created_at=month_ago, target_date=today, lead_division=division
+    )
+    CommitmentFactory(title="Stale, due, elsewhere", created_at=month_ago, target_date=today)
+    CommitmentFactory(title="Fresh and due", target_date=today, lead_division=division)
+    CommitmentFactory(title="Stale, not due", created_at=month_ago, lead_division=division)
+    response = editor_client.get(
+        reverse("commitment-list"),
+        {"due_within": "0", "stale": "on", "division": division.pk},
+    )
+    assert [c.pk for c in response.context["page"].object_list] == [wanted.pk]
+
+
+def test_meeting_list_answers_a_history_restore_with_the_whole_page(editor_client):
+    url = reverse("meeting-list")
+    fragment = editor_client.get(url, {"q": "x"}, **HTMX)
+    assert "HX-Request" in fragment["Vary"]
+    assert "<header" not in fragment.text
+    restored = editor_client.get(
+        url, {"q": "x"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<header" in restored.text

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.db.models.functions import ExtractYear
 from django.shortcuts import render
 from django.utils import formats
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import names, services, timezones
 from .import_forms import FileImportExportMixin
 from .models import (
     Commitment,
@@ -32,8 +35,10 @@ from .models import (
     Status,
     StatusUpdate,
     Theme,
+    validate_time_zone,
 )
 from .resources import CommitmentResource, MeetingResource
+from .templatetags.tracker_tags import local_name
 
 admin.site.site_header = _("Commitment tracker — data entry")
 admin.site.site_title = _("Commitment tracker")
@@ -42,6 +47,76 @@ admin.site.index_title = _("Data entry")
 
 def _datetime(value) -> str:
     return formats.date_format(value, "DATETIME_FORMAT") if value else "—"
+
+
+# Names as the interface writes them -----------------------------------------------------------
+# Pickers, filters and search-as-you-type show users by name (not by log-in) and divisions,
+# themes and countries in the interface's language, wherever the admin lists them.
+
+
+def _label(obj) -> str:
+    """How a picker or filter names a row: a user by name (and log-in), the rest in Japanese in
+    the Japanese interface."""
+    if isinstance(obj, get_user_model()):
+        name, login = names.user_name(obj), obj.get_username()
+        return name if name == login else f"{name} ({login})"
+    return local_name(obj)
+
+
+def _named_choices(field, *, limit_choices_to=None, ordering=()) -> list[tuple]:
+    # Field.get_choices() with our labels: the same one query.
+    rows = field.related_model._default_manager.complex_filter(limit_choices_to or {})
+    if ordering:
+        rows = rows.order_by(*ordering)
+    return [(obj.pk, _label(obj)) for obj in rows]
+
+
+class NamedRelatedFilter(admin.RelatedFieldListFilter):
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return _named_choices(field, ordering=ordering)
+
+
+class NamedRelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
+    def field_choices(self, field, request, model_admin):
+        used = (
+            model_admin.get_queryset(request)
+            .distinct()
+            .values_list(f"{self.field_path}__pk", flat=True)
+        )
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return _named_choices(field, limit_choices_to={"pk__in": used}, ordering=ordering)
+
+
+class NamedAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's search-as-you-type, naming its results like the pickers do."""
+
+    def serialize_result(self, obj, to_field_name):
+        return {**super().serialize_result(obj, to_field_name), "text": _label(obj)}
+
+
+def _autocomplete_view(request):
+    return NamedAutocompleteJsonView.as_view(admin_site=admin.site)(request)
+
+
+# AdminSite.autocomplete_view is the documented place to change what the results say.
+admin.site.autocomplete_view = _autocomplete_view
+
+
+class NamedPickersMixin:
+    """Foreign-key and many-to-many pickers (select or autocomplete) name rows like `_label`."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None:
+            field.label_from_instance = _label
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None:
+            field.label_from_instance = _label
+        return field
 
 
 # Saves go through the services, which check what a form cannot (a version under the row lock, a
@@ -62,9 +137,10 @@ def _refusal_messages(error: ValidationError, about: str = "") -> list[str]:
         lines = [prefix + error.messages[0]]
         lines += [
             _("%(field)s was “%(before)s” when you opened it and is now “%(after)s”.")
-            % {"field": label, "before": before, "after": after}
-            for label, before, after in error.rows()
+            % {"field": capfirst(label), "before": before, "after": after}
+            for label, before, after in error.rows(notes=False)
         ]
+        lines += [_("Note added: %(note)s") % {"note": note} for note in error.note_lines()]
         return lines
     if hasattr(error, "error_dict"):
         return [
@@ -80,6 +156,18 @@ def _field_label(name: str) -> str:
         return str(Commitment._meta.get_field(name).verbose_name)
     except Exception:  # noqa: BLE001 - a form-only field (the journal note) has no model label
         return {"note": str(_("note for the journal"))}.get(name, name)
+
+
+def _warn_after_save(request, message: str) -> None:
+    # Told only once the whole page (form and inlines) is saved: a refusal further down rolls
+    # everything back, and a warning about a save that did not happen would mislead.
+    request._tracker_warnings = [*getattr(request, "_tracker_warnings", []), message]
+
+
+def _tell_warnings(request) -> None:
+    for message in getattr(request, "_tracker_warnings", []):
+        messages.warning(request, message)
+    request._tracker_warnings = []
 
 
 class ServiceForm(forms.ModelForm):
@@ -103,6 +191,7 @@ class ServiceSaveAdmin(admin.ModelAdmin):
         except Refused as refused:
             # Nothing was saved (the transaction rolled back): show the form again with why.
             request._tracker_refusal = refused.messages
+            request._tracker_warnings = []
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -191,14 +280,14 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ("full_name", "country")
+    list_display = ("full_name", "name_ja", "country")
     list_filter = ("country",)
     list_select_related = ("country",)
-    search_fields = ("family_name", "given_name")
+    search_fields = ("family_name", "given_name", "name_ja")
 
 
 @admin.register(Participation)
-class ParticipationAdmin(ServiceSaveAdmin):
+class ParticipationAdmin(NamedPickersMixin, ServiceSaveAdmin):
     list_display = ("person", "title", "side", "meeting")
     list_filter = ("side",)
     list_select_related = ("person__country", "side", "meeting")
@@ -248,7 +337,7 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(NamedPickersMixin, admin.TabularInline):
     model = Participation
     extra = 0
     autocomplete_fields = ("person", "side")
@@ -256,26 +345,79 @@ class ParticipationInline(admin.TabularInline):
 
 
 class VersionedCommitmentForm(ServiceForm):
-    """Carries the version the clerk started from, so that a stale save is refused."""
+    """Carries the version the clerk started from, so that a stale save is refused.
+
+    The quote's position in the readout is found from the quote: the clerk is asked for it only
+    when the quote occurs more than once, and warned (`quote_warning`) when it does not occur.
+    """
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    quote_warning = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+        if "quote_position" in self.fields:
+            self.fields["quote_position"].help_text = _(
+                "Leave empty: it is found from the quote in the meeting’s readout. Needed only "
+                "when the quote occurs there more than once."
+            )
 
     def has_changed(self) -> bool:
         # The version alone is not a change the clerk made.
         return bool(set(self.changed_data) - {"loaded_version"})
 
+    def clean(self):
+        cleaned = super().clean()
+        if "quote_position" in self.fields and "quote_position" not in self.errors:
+            adding = self.instance.pk is None
+            if adding or {"quote", "quote_position", "origin_meeting"} & set(self.changed_data):
+                cleaned["quote_position"] = self._quote_position(cleaned)
+        return cleaned
+
+    def _quote_position(self, cleaned: dict) -> int | None:
+        given = cleaned.get("quote_position")
+        quote = (cleaned.get("quote") or "").strip()
+        meeting = cleaned.get("origin_meeting")
+        if meeting is None and self.instance.origin_meeting_id:
+            meeting = self.instance.origin_meeting
+        readout = getattr(meeting, "readout_text", "") or ""
+        if not quote or not readout:
+            return given  # nothing to look the quote up in
+        if given is not None and readout[given : given + len(quote)] == quote:
+            return given
+        found = services.quote_positions(readout=readout, quote=quote)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            self.add_error(
+                "quote_position",
+                _(
+                    "The quote occurs more than once in the meeting’s readout (at characters "
+                    "%(positions)s): enter the position of the one meant."
+                )
+                % {"positions": ", ".join(str(p) for p in found)},
+            )
+            return given
+        self.quote_warning = _(
+            "The quote of “%(title)s” was not found word for word in the meeting’s readout, so "
+            "its position was left empty: check the quote against the readout."
+        ) % {"title": cleaned.get("title") or self.instance.title}
+        return None
+
     def edit_data(self) -> dict:
         """The changed fields, as the edit service takes them."""
-        return {
+        data = {
             name: self.cleaned_data[name]
             for name in self.changed_data
             if name in services.COMMITMENT_EDIT_FIELDS
         }
+        position = self.cleaned_data.get("quote_position")
+        if "quote_position" in self.fields and position != self.initial.get("quote_position"):
+            # Found from the quote rather than typed: not in changed_data, still a change.
+            data["quote_position"] = position
+        return data
 
     def new_data(self) -> dict:
         return {
@@ -285,9 +427,36 @@ class VersionedCommitmentForm(ServiceForm):
         }
 
 
-class OriginatedCommitmentInline(admin.StackedInline):
+class JournalNoteMixin(forms.Form):
+    journal_note = forms.CharField(
+        label=_("note for the journal"),
+        required=False,
+        max_length=StatusUpdate._meta.get_field("note").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the status moves to stalled, completed, superseded or dropped."),
+    )
+
+
+class MeetingCommitmentForm(JournalNoteMixin, VersionedCommitmentForm):
+    """A commitment on its meeting's page: a status move there is explained like anywhere."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            # A row sent without a status (a script, an older page) keeps the one it has, or
+            # starts as not started, as before the status was offered here.
+            self.fields["status"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if "status" in self.fields and not cleaned.get("status") and "status" not in self.errors:
+            cleaned["status"] = self.initial.get("status") or Status.NOT_STARTED
+        return cleaned
+
+
+class OriginatedCommitmentInline(NamedPickersMixin, admin.StackedInline):
     model = Commitment
-    form = VersionedCommitmentForm
+    form = MeetingCommitmentForm
     fk_name = "origin_meeting"
     extra = 0
     fields = (
@@ -295,11 +464,16 @@ class OriginatedCommitmentInline(admin.StackedInline):
         "quote",
         "quote_position",
         "strength",
+        "themes",
+        "parties",
         "lead_division",
         "owner",
+        "status",
+        "journal_note",
+        "target_date",
         "loaded_version",
     )
-    autocomplete_fields = ("lead_division", "owner")
+    autocomplete_fields = ("lead_division", "owner", "themes", "parties")
     show_change_link = True
     verbose_name_plural = _("commitments made at this meeting")
 
@@ -307,13 +481,33 @@ class OriginatedCommitmentInline(admin.StackedInline):
         return False
 
 
-class FollowUpHeldInline(admin.TabularInline):
+class FollowUpHeldInline(NamedPickersMixin, admin.TabularInline):
     model = FollowUp
     fk_name = "meeting"
     extra = 0
     fields = ("commitment", "outcome", "note", "quote")
     autocomplete_fields = ("commitment",)
     verbose_name_plural = _("follow-ups held at this meeting")
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text box for the IANA name with every zone offered as you type (a datalist, searchable
+    by city too), the place's usual zone first."""
+
+    def __init__(self, attrs=None, *, suggested: str = "", at=None):
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+        self.suggested = suggested
+        self.at = at
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or 'id_' + name}_zones"
+        html = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join(
+            "",
+            '<option value="{}" label="{}"></option>',
+            timezones.zone_options(at=self.at, first=self.suggested),
+        )
+        return html + format_html('<datalist id="{}">{}</datalist>', list_id, options)
 
 
 @admin.register(Meeting)
@@ -350,11 +544,58 @@ class MeetingAdmin(FileImportExportMixin, ServiceSaveAdmin, SimpleHistoryAdmin):
         (_("Content"), {"fields": ("summary", "readout_text", "source_url", "notes")}),
     )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "time_zone" in form.base_fields:
+            field = form.base_fields["time_zone"]
+            # Checked on the field, so that a zone refused never reaches the meeting shown with
+            # the form again (its title and local time are computed in its zone).
+            field.validators = [*field.validators, validate_time_zone]
+            suggested = timezones.usual_zone(obj.place) if obj is not None else ""
+            field.widget = TimeZoneInput(
+                suggested=suggested, at=obj.starts_at if obj is not None else None
+            )
+            field.help_text = _(
+                "Start typing a city or an IANA name, e.g. America/New_York for Washington."
+            )
+            if suggested:
+                field.help_text = _("The usual zone for “%(place)s” is %(zone)s, %(label)s.") % {
+                    "place": obj.place,
+                    "zone": suggested,
+                    "label": timezones.zone_label(suggested, obj.starts_at),
+                }
+        return form
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        usual = timezones.usual_zone(obj.place)
+        if usual and usual != obj.time_zone:
+            # Not refused: a meeting can be held away from where its place name suggests.
+            _warn_after_save(
+                request,
+                _(
+                    "“%(place)s” is usually in %(usual)s, %(label)s, but the meeting was saved "
+                    "with %(zone)s: check its time zone."
+                )
+                % {
+                    "place": obj.place,
+                    "usual": usual,
+                    "label": timezones.zone_label(usual, obj.starts_at),
+                    "zone": obj.time_zone,
+                },
+            )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _tell_warnings(request)
+
     @admin.display(description=_("local time"), ordering="starts_at")
     def local_time(self, meeting: Meeting) -> str:
-        if not meeting.starts_at:
+        # The form shown again after a refused zone carries that zone: no local time to show.
+        if not meeting.starts_at or meeting.time_zone not in timezones.all_zones():
             return "—"
-        return f"{_datetime(meeting.local_start)} ({meeting.time_zone})"
+        label = timezones.zone_label(meeting.time_zone, meeting.starts_at)
+        return f"{_datetime(meeting.local_start)} · {label}"
 
     @admin.display(description=_("Japan time"), ordering="starts_at")
     def japan_time(self, meeting: Meeting) -> str:
@@ -407,13 +648,14 @@ def _save_commitment_inline(request, formset, *, origin_meeting: Meeting) -> Non
         if not form.has_changed():
             continue
         commitment = form.instance
+        note = form.cleaned_data.get("journal_note", "")
         try:
             if commitment.pk is None:
                 data = form.new_data()
                 data.pop("origin_meeting", None)
                 formset.new_objects.append(
                     services.commitment_create(
-                        user=request.user, origin_meeting=origin_meeting, **data
+                        user=request.user, origin_meeting=origin_meeting, note=note, **data
                     )
                 )
             else:
@@ -423,7 +665,10 @@ def _save_commitment_inline(request, formset, *, origin_meeting: Meeting) -> Non
                     user=request.user,
                     data=form.edit_data(),
                     expected_version=form.cleaned_data.get("loaded_version"),
+                    note=note,
                 )
+            if form.quote_warning:
+                _warn_after_save(request, form.quote_warning)
         except ValidationError as error:
             about = form.cleaned_data.get("title") or str(commitment)
             raise Refused(_refusal_messages(error, about)) from None
@@ -432,7 +677,7 @@ def _save_commitment_inline(request, formset, *, origin_meeting: Meeting) -> Non
 # Commitments --------------------------------------------------------------------------------------
 
 
-class FollowUpInline(admin.TabularInline):
+class FollowUpInline(NamedPickersMixin, admin.TabularInline):
     model = FollowUp
     fk_name = "commitment"
     extra = 0
@@ -461,15 +706,8 @@ class StatusUpdateInline(admin.TabularInline):
         return super().get_queryset(request).select_related("author")
 
 
-class CommitmentAdminForm(VersionedCommitmentForm):
+class CommitmentAdminForm(JournalNoteMixin, VersionedCommitmentForm):
     """Adds the journal note; the version the clerk started from comes with every change."""
-
-    journal_note = forms.CharField(
-        label=_("note for the journal"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when the status moves to stalled, completed, superseded or dropped."),
-    )
 
     class Meta:
         model = Commitment
@@ -499,14 +737,20 @@ class SetStatusForm(forms.Form):
 class ReassignForm(forms.Form):
     owner = forms.ModelChoiceField(
         label=_("new owner"),
-        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        queryset=get_user_model().objects.filter(is_active=True).order_by("last_name", "username"),
         required=False,
         empty_label=_("(nobody)"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].label_from_instance = _label
+
 
 @admin.register(Commitment)
-class CommitmentAdmin(FileImportExportMixin, ServiceSaveAdmin, SimpleHistoryAdmin):
+class CommitmentAdmin(
+    NamedPickersMixin, FileImportExportMixin, ServiceSaveAdmin, SimpleHistoryAdmin
+):
     form = CommitmentAdminForm
     resource_classes = [CommitmentResource]
     list_display = (
@@ -514,8 +758,8 @@ class CommitmentAdmin(FileImportExportMixin, ServiceSaveAdmin, SimpleHistoryAdmi
         "origin_meeting",
         "status",
         "confidence",
-        "owner",
-        "lead_division",
+        "owner_name",
+        "division_name",
         "target_date",
         "last_update",
     )
@@ -523,11 +767,11 @@ class CommitmentAdmin(FileImportExportMixin, ServiceSaveAdmin, SimpleHistoryAdmi
         "status",
         "confidence",
         "strength",
-        ("owner", admin.RelatedOnlyFieldListFilter),
-        "lead_division",
+        ("owner", NamedRelatedOnlyFilter),
+        ("lead_division", NamedRelatedFilter),
         "target_date",
-        "themes",
-        "parties",
+        ("themes", NamedRelatedFilter),
+        ("parties", NamedRelatedFilter),
         ("origin_meeting", admin.RelatedOnlyFieldListFilter),
         "is_archived",
     )
@@ -569,6 +813,18 @@ class CommitmentAdmin(FileImportExportMixin, ServiceSaveAdmin, SimpleHistoryAdmi
     def last_update(self, commitment: Commitment) -> str:
         return _datetime(commitment._last_update)
 
+    @admin.display(description=_("owner"), ordering="owner__last_name", empty_value="—")
+    def owner_name(self, commitment: Commitment) -> str | None:
+        return names.user_name(commitment.owner) if commitment.owner_id else None
+
+    @admin.display(description=_("lead division"), ordering="lead_division__name", empty_value="—")
+    def division_name(self, commitment: Commitment) -> str | None:
+        return local_name(commitment.lead_division) if commitment.lead_division_id else None
+
+    def has_reassign_permission(self, request) -> bool:
+        # Offered only to those who may reassign: the service would refuse everyone else.
+        return request.user.has_perm("tracker.reassign_commitment")
+
     def has_change_permission(self, request, obj=None) -> bool:
         return super().has_change_permission(request, obj) and request.user.has_perm(
             "tracker.edit_commitment", obj
@@ -598,11 +854,14 @@ class CommitmentAdmin(FileImportExportMixin, ServiceSaveAdmin, SimpleHistoryAdmi
                 obj.pk = created.pk
         except ValidationError as error:
             raise Refused(_refusal_messages(error)) from None
+        if form.quote_warning:
+            _warn_after_save(request, form.quote_warning)
 
     def save_related(self, request, form, formsets, change):
         # Themes and parties were saved by the service with the rest of the commitment.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+        _tell_warnings(request)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is FollowUp:
@@ -626,7 +885,9 @@ class CommitmentAdmin(FileImportExportMixin, ServiceSaveAdmin, SimpleHistoryAdmi
             },
         )
 
-    @admin.action(description=_("Change status of the selected commitments"))
+    @admin.action(
+        description=_("Change status of the selected commitments"), permissions=["change"]
+    )
     def set_status(self, request, queryset):
         if not all(request.user.has_perm("tracker.edit_commitment", c) for c in queryset):
             self.message_user(
@@ -662,7 +923,8 @@ class CommitmentAdmin(FileImportExportMixin, ServiceSaveAdmin, SimpleHistoryAdmi
                     % {"count": done},
                     messages.SUCCESS,
                 )
-            return None
+                return None
+        # The page (again, after a refusal: with the selection and what was typed, to retry).
         return self._selected_action_page(
             request,
             queryset,
@@ -671,7 +933,9 @@ class CommitmentAdmin(FileImportExportMixin, ServiceSaveAdmin, SimpleHistoryAdmi
             template_action="set_status",
         )
 
-    @admin.action(description=_("Reassign owner of the selected commitments"))
+    @admin.action(
+        description=_("Reassign owner of the selected commitments"), permissions=["reassign"]
+    )
     def reassign_owner(self, request, queryset):
         if not request.user.has_perm("tracker.reassign_commitment"):
             self.message_user(request, _("Only managers may reassign owners."), messages.ERROR)
@@ -702,7 +966,7 @@ class CommitmentAdmin(FileImportExportMixin, ServiceSaveAdmin, SimpleHistoryAdmi
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ServiceSaveAdmin):
+class FollowUpAdmin(NamedPickersMixin, ServiceSaveAdmin):
     list_display = ("commitment", "meeting", "outcome", "recorded_by", "recorded_at")
     list_filter = ("outcome", ("meeting", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("commitment", "meeting", "recorded_by")
@@ -774,7 +1038,7 @@ class StatusUpdateAdmin(ServiceSaveAdmin):
         "confidence_from",
         "confidence_to",
     )
-    list_filter = ("status_to", "confidence_to", ("author", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("status_to", "confidence_to", ("author", NamedRelatedOnlyFilter))
     list_select_related = ("commitment", "author")
     search_fields = ("commitment__title", "note")
     date_hierarchy = "created_at"

@@ -10,7 +10,13 @@ class TrackerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models import fields
+
         from . import permissions  # noqa: F401 - registers the rules
+
+        # Django's Japanese catalogue has no translation for its empty-choice label (every admin
+        # select and the actions menu show it); declared here so that ours carries one.
+        fields.BLANK_CHOICE_LABEL = _("- Select an option -")
 
         # Role groups and their model permissions are part of the product, not of the demo data:
         # they are put in place after every migrate, the way contrib.auth creates permissions.

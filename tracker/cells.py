@@ -38,3 +38,10 @@ def safe_cell(value):
     if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def unescape_cell(value):
+    """Undo `safe_cell`'s formula guard on import: drop the apostrophe before a formula prefix."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value

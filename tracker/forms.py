@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -20,9 +24,12 @@ from .models import (
     StatusUpdate,
     Theme,
 )
+from .names import user_name
 from .templatetags.tracker_tags import local_name
 
 OPEN = "open"
+# Ten years: the farthest "due within" a list is asked for.
+DUE_WITHIN_MAX_DAYS = 3660
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -36,14 +43,23 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+# Statuses in the order of their lifecycle, not of their codes' spelling.
+STATUS_ORDER = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status)),
+    default=Value(len(Status)),
+)
+# Blanks go last in both directions: an undated item never hides the overdue ones.
 SORTS = {
-    "target": ("target_date", "pk"),
-    "-target": ("-target_date", "-pk"),
-    "updated": ("last_update_at", "pk"),
-    "-updated": ("-last_update_at", "-pk"),
-    "status": ("status", "pk"),
     "meeting": ("origin_meeting__starts_at", "quote_position", "pk"),
+    "-meeting": ("-origin_meeting__starts_at", "-quote_position", "-pk"),
+    "target": (F("target_date").asc(nulls_last=True), "pk"),
+    "-target": (F("target_date").desc(nulls_last=True), "-pk"),
+    "updated": (F("last_update_at").asc(nulls_last=True), "pk"),
+    "-updated": (F("last_update_at").desc(nulls_last=True), "-pk"),
+    "status": (STATUS_ORDER.asc(), "pk"),
+    "-status": (STATUS_ORDER.desc(), "-pk"),
 }
+DEFAULT_SORT = "meeting"
 
 
 class CommitmentFilterForm(forms.Form):
@@ -80,22 +96,40 @@ class CommitmentFilterForm(forms.Form):
         label=_("Party"), required=False, queryset=Country.objects.all(), empty_label=_("Any")
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    # The dashboard's boxes link here: each of its counts has a filter that lists exactly it.
+    due_within = forms.IntegerField(
+        label=_("Due within (days)"),
+        required=False,
+        min_value=0,
+        max_value=DUE_WITHIN_MAX_DAYS,
+        help_text=_("Open items whose target date is today or in the next N days."),
+    )
+    stale = forms.BooleanField(
+        label=_("Stale only"),
+        required=False,
+        # As the dashboard says it; the number is models.STALE_AFTER_DAYS.
+        help_text=_("Open items with no update for 14 days or more."),
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
+        # The default comes first: the list's script selects the first choice when the address
+        # names no sort.
         choices=[
             ("meeting", _("Origin meeting")),
+            ("-meeting", _("Origin meeting, newest first")),
             ("target", _("Target date, earliest first")),
             ("-target", _("Target date, latest first")),
             ("-updated", _("Last update, newest first")),
             ("updated", _("Last update, oldest first")),
             ("status", _("Status")),
+            ("-status", _("Status, in reverse order")),
         ],
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["owner"].label_from_instance = user_name
         for name in ("theme", "division", "party"):
             self.fields[name].label_from_instance = local_name
 
@@ -122,7 +156,11 @@ class CommitmentFilterForm(forms.Form):
                 queryset = queryset.filter(**{lookup: value})
         if data.get("overdue"):
             queryset = queryset.overdue(today)
-        return queryset.order_by(*SORTS.get(data.get("sort") or "meeting", SORTS["meeting"]))
+        if (days := data.get("due_within")) is not None:
+            queryset = queryset.due_between(today, today + timedelta(days=days))
+        if data.get("stale"):
+            queryset = queryset.stale(timezone.now())
+        return queryset.order_by(*SORTS.get(data.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
 
 
 class StatusUpdateForm(forms.Form):
@@ -199,7 +237,8 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["owner"].label_from_instance = user_name
+        self.fields["lead_division"].label_from_instance = local_name
 
 
 class FollowUpForm(forms.Form):
@@ -494,7 +533,7 @@ class CommitmentReviewForm(forms.Form):
         self.fields["parties"].choices = choices.country_choices()
         self.fields["lead_division"].choices = [
             *([("", "—")] if choices.no_division or not choices.divisions else []),
-            *((pk, d.name) for pk, d in choices.divisions.items()),
+            *((pk, local_name(d)) for pk, d in choices.divisions.items()),
         ]
         candidates = row.candidates if row is not None else []
         self.candidates = {str(c.commitment.pk): c.commitment for c in candidates}

@@ -14,7 +14,9 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import os
 import re
+import uuid
 import zipfile
 from typing import Any
 
@@ -23,14 +25,19 @@ import tablib
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
-from .resources import unescape_cell
+from .cells import unescape_cell
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +62,10 @@ def max_bytes() -> int:
     return getattr(settings, "IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+def _size(size: int) -> str:
+    if size < 1024 * 1024:
+        return _("%(count)s KB") % {"count": max(1, round(size / 1024))}
+    return _("%(count)s MB") % {"count": f"{size / (1024 * 1024):.1f}".removesuffix(".0")}
 
 
 class ImportFileError(ValueError):
@@ -65,8 +74,8 @@ class ImportFileError(ValueError):
 
 def size_error(size: int) -> str:
     return _(
-        "The file is %(size)s MB; an import takes at most %(max)s MB. Split it into several files."
-    ) % {"size": _megabytes(size), "max": _megabytes(max_bytes())}
+        "The file is %(size)s; an import takes at most %(max)s. Split it into several files."
+    ) % {"size": _size(size), "max": _size(max_bytes())}
 
 
 def read_table(data: bytes) -> tablib.Dataset:
@@ -107,10 +116,10 @@ def _xlsx_rows(data: bytes):
     if unzipped > max_bytes() * UNZIP_FACTOR or len(entries) > 1000:
         raise ImportFileError(
             _(
-                "The workbook unzips to %(size)s MB, far more than a table of this size holds. "
+                "The workbook unzips to %(size)s, far more than a table of this size holds. "
                 "Save the data alone as a new workbook or as CSV UTF-8."
             )
-            % {"size": _megabytes(unzipped)}
+            % {"size": _size(unzipped)}
         )
     for entry in entries:
         if _WORKSHEET.fullmatch(entry.filename):
@@ -125,10 +134,9 @@ def _xlsx_rows(data: bytes):
             _("The workbook cannot be read: open it in Excel, save it again and import it.")
         ) from None
     try:
-        sheet = workbook.active
-        if not hasattr(sheet, "iter_rows"):
-            raise ImportFileError(_("The workbook's first sheet is not a table of cells."))
-        yield from sheet.iter_rows(values_only=True)
+        if not workbook.worksheets:
+            raise ImportFileError(_("The workbook has no sheet of cells."))
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
     except ImportFileError:
         raise
     except Exception:  # noqa: BLE001 - as above, for the sheet's XML
@@ -161,9 +169,9 @@ def _check_sheet_size(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
         raise ImportFileError(
             _(
                 "The workbook's sheet does not state its size and is too large to read through "
-                "(%(size)s MB). Open it in Excel, save it again and import it."
+                "(%(size)s). Open it in Excel, save it again and import it."
             )
-            % {"size": _megabytes(entry.file_size)}
+            % {"size": _size(entry.file_size)}
         )
 
 
@@ -334,9 +342,9 @@ class FileImportForm(ImportForm):
         choices = self.fields["format"].choices
         self.fields["format"] = _DetectedFormatField(choices=choices, required=False)
         self.fields["import_file"].help_text = _(
-            "An .xlsx workbook (first sheet) or a CSV file in UTF-8 or Shift_JIS, at most "
-            "%(bytes)s MB and %(rows)s rows; the first row names the columns."
-        ) % {"bytes": _megabytes(max_bytes()), "rows": max_rows()}
+            "An .xlsx workbook (its first sheet) or a CSV file in UTF-8 or Shift_JIS, at most "
+            "%(bytes)s and %(rows)s rows; the first row names the columns."
+        ) % {"bytes": _size(max_bytes()), "rows": max_rows()}
 
     def clean(self):
         cleaned = super().clean()
@@ -404,6 +412,53 @@ class FileImportExportMixin(ImportExportMixin):
     def get_export_formats(self):
         # The library's XLSX class, so that dates and numbers are written as such.
         return [CSVFile, base_formats.XLSX]
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        """The confirmation. The previewed file is claimed (moved aside) before it is read, so that
+        a second click on "Confirm import" finds nothing to import instead of importing it twice."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        if not confirm_form.is_valid():
+            return super().process_import(request, **kwargs)
+        try:
+            data = self._claim_previewed_file(confirm_form.cleaned_data["import_file_name"])
+            dataset = read_table(data)
+        except (OSError, ImportFileError):
+            messages.error(
+                request,
+                _(
+                    "This import was already confirmed, or its preview has expired. Check the "
+                    "list below; to import the file, upload it again."
+                ),
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_changelist",
+                    current_app=self.admin_site.name,
+                )
+            )
+        result = self.process_dataset(dataset, confirm_form, request, **kwargs)
+        return self.process_result(result, request)
+
+    def _claim_previewed_file(self, name: str) -> bytes:
+        storage = self.get_tmp_storage_class()(
+            name=name, encoding=None, read_mode="rb", **self.get_tmp_storage_class_kwargs()
+        )
+        if not hasattr(storage, "get_full_path"):  # a cache or media storage: read, then remove
+            data = storage.read()
+            storage.remove()
+            return data
+        # A rename is atomic: of two confirmations of one preview, only one gets the file.
+        claimed = f"{storage.get_full_path()}.{uuid.uuid4().hex}"
+        os.rename(storage.get_full_path(), claimed)
+        try:
+            with open(claimed, "rb") as file:
+                return file.read()
+        finally:
+            os.remove(claimed)
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportFileError):

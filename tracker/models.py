@@ -14,9 +14,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -323,6 +325,15 @@ class Person(models.Model):
         default=False,
         help_text=_("Japanese style: “HAYASHI Yoshimasa” rather than “Antony Blinken”."),
     )
+    name_ja = models.CharField(
+        _("name in Japanese"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "As the Japanese interface shows it: “林 芳正”, “アントニー・ブリンケン”. Empty: the "
+            "romaji name, family name first."
+        ),
+    )
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -335,13 +346,26 @@ class Person(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.full_name
+        return self.display_name()
 
     @property
     def full_name(self) -> str:
         if self.family_name_first:
             return f"{self.family_name.upper()} {self.given_name}".strip()
         return f"{self.given_name} {self.family_name}".strip()
+
+    def display_name(self, language: str | None = None) -> str:
+        """The name as the interface in `language` (default: the active one) writes it.
+
+        Japanese puts the family name first: the Japanese name when one is recorded, else the
+        romaji with the family name in capitals, so that it cannot be read the other way round.
+        """
+        language = language or get_language() or ""
+        if not language.startswith("ja"):
+            return self.full_name
+        if self.name_ja:
+            return self.name_ja
+        return f"{self.family_name.upper()} {self.given_name}".strip()
 
 
 class Participation(models.Model):
@@ -693,14 +717,34 @@ class IssuedReport(models.Model):
         null=True,
         blank=True,
     )
+    revision = models.PositiveSmallIntegerField(
+        _("revision"),
+        default=1,
+        help_text=_(
+            "1 for the first issue of a week with these filters; 2, 3 … for each re-issue."
+        ),
+    )
 
     class Meta:
         ordering = ["-issued_at", "-pk"]
         verbose_name = _("issued report")
         verbose_name_plural = _("issued reports")
+        constraints = [
+            # "All divisions" and "all themes" are NULL, and NULLs never collide in a unique
+            # index: 0, which no primary key takes, stands for them.
+            models.UniqueConstraint(
+                F("week"),
+                Coalesce("division", Value(0)),
+                Coalesce("theme", Value(0)),
+                F("revision"),
+                name="issuedreport_revision_once",
+            ),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="issuedreport_revision_1"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.week} ({self.issued_at:%Y-%m-%d %H:%M})"
+        revision = f" r{self.revision}" if self.revision > 1 else ""
+        return f"{self.week}{revision} ({self.issued_at:%Y-%m-%d %H:%M})"
 
     @property
     def file_stem(self) -> str:
@@ -709,6 +753,8 @@ class IssuedReport(models.Model):
             parts.append(self.division.code)
         if self.theme_id:
             parts.append(self.theme.code)
+        if self.revision > 1:
+            parts.append(f"r{self.revision}")
         return "-".join(parts)
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -186,6 +186,13 @@ class CommitmentRow:
     def themes_text(self) -> str:
         return "; ".join(self.themes)
 
+    @property
+    def origin_text(self) -> str:
+        """The origin meeting by title and local date: several meetings share one title."""
+        if self.origin_date is None:
+            return self.origin_meeting
+        return f"{self.origin_meeting} ({self.origin_date.isoformat()})"
+
 
 @dataclass(frozen=True, slots=True)
 class CountRow:
@@ -201,6 +208,25 @@ class CountRow:
     @property
     def change_text(self) -> str:
         return f"{self.change:+d}" if self.change else "0"
+
+    @property
+    def change_meaning(self) -> str:
+        """"better", "worse" or "" (neutral): more red is bad news, more completed is good."""
+        if not self.change or self.key not in CHANGE_MEANING:
+            return ""
+        good_when_up = CHANGE_MEANING[self.key]
+        return "better" if (self.change > 0) == good_when_up else "worse"
+
+
+# Whether a rise in a count is good news (True) or bad (False); counts not named are neutral.
+CHANGE_MEANING: dict[str, bool] = {
+    Status.COMPLETED: True,
+    Status.STALLED: False,
+    Status.DROPPED: False,
+    Confidence.GREEN: True,
+    Confidence.AMBER: False,
+    Confidence.RED: False,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +320,8 @@ class WeeklyReport:
     upcoming: list[MeetingRow]
     open_rows: list[CommitmentRow]
     open_by_theme: list[ThemeGroup]
+    # Set when the report is issued: 2, 3 … for a week issued again with the same filters.
+    revision: int = 1
 
     @property
     def last_day(self) -> datetime.date:
@@ -352,6 +380,8 @@ class WeeklyReport:
             parts.append(self.division.code)
         if self.theme:
             parts.append(self.theme.code)
+        if self.revision > 1:
+            parts.append(f"r{self.revision}")
         return "-".join(parts)
 
 
@@ -369,6 +399,7 @@ _SNAPSHOT_FIELDS = (
     "follow_up_venue_id",
     "origin_meeting__title",
     "origin_meeting__starts_at",
+    "origin_meeting__time_zone",
     "status",
     "confidence",
 )
@@ -407,6 +438,17 @@ def _person(first: str | None, last: str | None, username: str | None) -> str:
 
 def _local(value: datetime.datetime | None) -> datetime.datetime | None:
     return timezone.localtime(value, report_time_zone()) if value else None
+
+
+def _meeting_local(value: datetime.datetime | None, zone: str | None) -> datetime.datetime | None:
+    """A meeting's start in the time zone of its place, as the workspace dates a meeting."""
+    if value is None:
+        return None
+    try:
+        return timezone.localtime(value, zoneinfo.ZoneInfo(zone or settings.TIME_ZONE))
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        # A zone name the data-entry validation would refuse: the report's zone rather than none.
+        return _local(value)
 
 
 def build_report(
@@ -493,7 +535,9 @@ def build_report(
             continue
         status = now_row["status_end"] or snap["status"]
         ids = sorted(themes_of.get(pk, ()), key=lambda i: theme_names.get(i, ""))
-        origin_start = _local(snap["origin_meeting__starts_at"])
+        origin_start = _meeting_local(
+            snap["origin_meeting__starts_at"], snap["origin_meeting__time_zone"]
+        )
         rows[pk] = CommitmentRow(
             pk=pk,
             title=snap["title"],
@@ -895,7 +939,7 @@ def _open_values(row: CommitmentRow) -> list:
         row.pk,
         row.title,
         row.themes_text,
-        row.origin_meeting,
+        row.origin_text,
         row.owner,
         row.division,
         str(row.status_label),
@@ -1052,6 +1096,7 @@ def render_xlsx(report: WeeklyReport) -> bytes:
             [_("Theme"), report.theme.name if report.theme else _("All themes")],
             [_("Generated"), report.generated_at],
             [_("State as of"), report.end],
+            [_("Revision"), report.revision],
         ],
     )
     workbook.properties.title = safe_text(str(report.filters_text))
@@ -1133,6 +1178,41 @@ def file_name(stem: str, fmt: str) -> str:
 # Issuing ------------------------------------------------------------------------------------------
 
 
+class AlreadyIssued(Exception):
+    """The week was issued with these filters already, as a revision other than the one asked for.
+
+    Issuing again is a decision (a revision goes out to the same readers), so the caller asks the
+    user, showing who issued `previous` and when, and names the next revision if they confirm.
+    """
+
+    def __init__(self, previous: IssuedReport):
+        self.previous = previous
+        super().__init__(
+            _("Report %(week)s was issued already (revision %(revision)s).")
+            % {"week": previous.week, "revision": previous.revision}
+        )
+
+    @property
+    def next_revision(self) -> int:
+        return self.previous.revision + 1
+
+
+def latest_issue(
+    *, week: str, division: Division | None, theme: Theme | None
+) -> IssuedReport | None:
+    """The last issued revision of `week` with these filters, if any."""
+    # filter(division=None) reads "all divisions" (IS NULL), as it was issued.
+    return (
+        IssuedReport.objects.filter(week=week, division=division, theme=theme)
+        .select_related("issued_by", "division", "theme")
+        .order_by("-revision")
+        .first()
+    )
+
+
+_REVISION_CONSTRAINT = "issuedreport_revision_once"
+
+
 # This write lives here rather than in services.py: issuing is the report's own business (it renders
 # the formats and keeps their bytes), and services.py stays free of WeasyPrint and openpyxl.
 def report_issue(
@@ -1143,29 +1223,63 @@ def report_issue(
     user: AbstractBaseUser | None,
     formats: Iterable[str] = FORMATS,
     now: datetime.datetime | None = None,
+    revision: int | None = None,
 ) -> IssuedReport:
-    """Render the report in `formats` and keep who issued it, for what, and the files' bytes."""
+    """Render the report in `formats` and keep who issued it, for what, and the files' bytes.
+
+    Each issue of a week with the same filters is a numbered revision. `revision=None` (the
+    scheduled command) takes the next number; a number (the page, after the user confirmed it)
+    must be the next one, else AlreadyIssued says who issued the week meanwhile.
+    """
     formats = check_formats(formats)
-    report = build_report(week=week, division=division, theme=theme, now=now)
-    # Rendering (the PDF above all) takes seconds: do it before the transaction, so that writers
-    # are not kept waiting on the database while WeasyPrint lays out pages.
-    contents = {fmt: render_bytes(report, fmt) for fmt in formats}
-    with transaction.atomic():
-        issued = IssuedReport.objects.create(
-            issued_by=user,
-            issued_at=report.generated_at,
-            week=report.week,
-            division=division,
-            theme=theme,
-        )
-        IssuedReportFile.objects.bulk_create(
-            IssuedReportFile(
-                report=issued,
-                format=fmt,
-                content=content,
-                sha256=hashlib.sha256(content).hexdigest(),
-                size=len(content),
-            )
-            for fmt, content in contents.items()
-        )
-    return issued
+    week = normalise_week(week)
+    report: WeeklyReport | None = None
+    contents: dict[str, bytes] = {}
+    # Two issues at the same moment may both read the same last revision: the one that finds its
+    # number taken numbers again (or, confirmed for a number, asks again).
+    for _attempt in range(5):
+        latest = latest_issue(week=week, division=division, theme=theme)
+        # Before the rendering, which takes seconds: a re-issue nobody confirmed stops at once.
+        _check_revision(latest, revision)
+        number = latest.revision + 1 if latest else 1
+        if report is None:
+            report = build_report(week=week, division=division, theme=theme, now=now)
+        if not contents or report.revision != number:
+            # The files print their revision, so a new number means rendering them again.
+            report.revision = number
+            # Rendering (the PDF above all) takes seconds: do it before the transaction, so that
+            # writers are not kept waiting on the database while WeasyPrint lays out pages.
+            contents = {fmt: render_bytes(report, fmt) for fmt in formats}
+        try:
+            with transaction.atomic():
+                current = latest_issue(week=week, division=division, theme=theme)
+                if (current.revision if current else 0) != number - 1:
+                    continue  # issued meanwhile: number again
+                issued = IssuedReport.objects.create(
+                    issued_by=user,
+                    issued_at=report.generated_at,
+                    week=report.week,
+                    division=division,
+                    theme=theme,
+                    revision=number,
+                )
+                IssuedReportFile.objects.bulk_create(
+                    IssuedReportFile(
+                        report=issued,
+                        format=fmt,
+                        content=content,
+                        sha256=hashlib.sha256(content).hexdigest(),
+                        size=len(content),
+                    )
+                    for fmt, content in contents.items()
+                )
+            return issued
+        except IntegrityError as error:
+            if _REVISION_CONSTRAINT not in str(error):
+                raise
+    raise AlreadyIssued(latest_issue(week=week, division=division, theme=theme))
+
+
+def _check_revision(latest: IssuedReport | None, revision: int | None) -> None:
+    if revision is not None and latest is not None and revision != latest.revision + 1:
+        raise AlreadyIssued(latest)

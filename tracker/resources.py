@@ -32,7 +32,7 @@ from import_export.resources import Diff
 from import_export.results import RowResult
 
 from . import services
-from .cells import FORMULA_PREFIXES, safe_cell, safe_text
+from .cells import safe_cell, safe_text, unescape_cell
 from .models import (
     Commitment,
     Country,
@@ -46,13 +46,6 @@ from .models import (
 LOCAL_TIME_FORMAT = "%Y-%m-%d %H:%M"
 # Japanese Excel saves dates in a CSV as 2023/3/31.
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
-
-
-def unescape_cell(value: Any) -> Any:
-    """Undo `safe_cell`'s formula guard: drop the apostrophe it put before a formula prefix."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
-        return value[1:]
-    return value
 
 
 def _blank(value: Any) -> bool:
@@ -455,6 +448,9 @@ class CommitmentResource(TrackerResource):
         column_name="origin_meeting_id",
         widget=StrictForeignKeyWidget(Meeting),
     )
+    # For the reader: eight meetings share one title, so the id is named with title and date.
+    # Read-only: a re-imported file may keep it, and only the id counts.
+    origin_meeting_name = fields.Field(column_name="origin_meeting", readonly=True)
     themes = fields.Field(
         attribute="themes",
         column_name="themes",
@@ -491,6 +487,7 @@ class CommitmentResource(TrackerResource):
             "id",
             "version",
             "origin_meeting",
+            "origin_meeting_name",
             "title",
             "quote",
             "quote_position",
@@ -515,6 +512,10 @@ class CommitmentResource(TrackerResource):
 
     def get_queryset(self):
         return Commitment.objects.for_list()
+
+    def dehydrate_origin_meeting_name(self, commitment: Commitment) -> str:
+        meeting = commitment.origin_meeting
+        return f"{meeting.title} ({meeting.local_date.isoformat()})"
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related(
@@ -650,8 +651,10 @@ class CommitmentResource(TrackerResource):
             for name, value in self._row["cleaned"].items()
             if _differs(name, value, stored[name])
         }
-        note = self._row.get("note", "")
-        if not data and not note and version == stored["version"]:
+        # The note goes with the row's changes: alone, it would be written again by every
+        # re-import of the same file.
+        note = self._row.get("note", "") if data else ""
+        if not data and version == stored["version"]:
             # Nothing to write, so nothing to lock: an unchanged row costs no query.
             self._row["unchanged"] = True
             return

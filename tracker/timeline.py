@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 
+from . import names, timezones
 from .models import Commitment, Division, MeetingSeries
 
 # Field changes worth telling; status and confidence moves are told by the journal entries.
@@ -28,17 +29,20 @@ _RELATED = {"owner": get_user_model(), "lead_division": Division, "follow_up_ven
 
 @dataclass
 class TimelineEntry:
+    """One line of the story. `at` orders the lines; a meeting's line is shown by `on`, the date
+    where it was held (as everywhere else a meeting is dated), with `where` naming that zone."""
+
     kind: str  # "update", "followup" or "change"
     at: datetime.datetime
     who: str
     entry: object = None
     changes: list[tuple[str, object, object]] = field(default_factory=list)
+    on: datetime.date | None = None
+    where: str = ""
 
 
 def _name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    return names.user_name(user)
 
 
 def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
@@ -48,7 +52,14 @@ def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
         for update in commitment.status_updates.select_related("author")
     ]
     entries += [
-        TimelineEntry("followup", f.meeting.starts_at, _name(f.recorded_by), f)
+        TimelineEntry(
+            "followup",
+            f.meeting.starts_at,
+            _name(f.recorded_by),
+            f,
+            on=f.meeting.local_date,
+            where=timezones.zone_label(f.meeting.time_zone, f.meeting.starts_at),
+        )
         for f in commitment.follow_ups.all()
     ]
     records = list(commitment.history.select_related("history_user").order_by("history_id"))
@@ -84,5 +95,5 @@ def _related_labels(raw_changes) -> dict[tuple[str, object], str]:
     labels = {}
     for field_name, ids in wanted.items():
         for obj in _RELATED[field_name].objects.filter(pk__in=ids):
-            labels[(field_name, obj.pk)] = _name(obj) if field_name == "owner" else str(obj)
+            labels[(field_name, obj.pk)] = names.display_name(obj)
     return labels

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.translation import get_language
 
+from .. import names, timezones
+
 register = template.Library()
 
 
@@ -12,3 +14,17 @@ def local_name(obj) -> str:
     if (get_language() or "").startswith("ja") and getattr(obj, "name_ja", ""):
         return obj.name_ja
     return str(obj)
+
+
+@register.filter
+def person_name(obj) -> str:
+    """A user's or a meeting participant's name, family name first in the Japanese interface."""
+    return names.display_name(obj)
+
+
+@register.filter
+def zone_label(meeting) -> str:
+    """The meeting's time zone as people read it: "Washington time (UTC−4)" at its start."""
+    if meeting is None or meeting == "":
+        return ""
+    return timezones.zone_label(meeting.time_zone, meeting.starts_at)

@@ -160,6 +160,7 @@ def _context(review, meeting_form, participants, rows) -> dict:
     return {
         "review": review,
         "draft": review.draft,
+        "parser_notes": importer.review_notes(review.draft),
         "duplicate": review.duplicate,
         "meeting_form": meeting_form,
         "participants": participants,

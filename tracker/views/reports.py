@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import reports
 from ..models import Division, IssuedReport, IssuedReportFile, ReportFormat, Theme
 from ..permissions import require
+from ..templatetags.tracker_tags import local_name
 
 DOWNLOAD_FORMATS = (ReportFormat.PDF, ReportFormat.XLSX, ReportFormat.CSV)
 PAGE_SIZE = 50
@@ -57,6 +58,8 @@ class ReportForm(forms.Form):
     def __init__(self, *args, now=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
+        for name in ("division", "theme"):
+            self.fields[name].label_from_instance = local_name
 
     def clean_week(self) -> str:
         try:
@@ -76,6 +79,14 @@ class ReportForm(forms.Form):
             if self.cleaned_data.get(name):
                 params[name] = self.cleaned_data[name].code
         return urlencode(params)
+
+
+class IssueForm(ReportForm):
+    # The revision the user confirmed; none on the first issue. A re-issue nobody confirmed, or
+    # one confirmed while someone else issued that number, is asked about again.
+    revision = forms.IntegerField(
+        required=False, min_value=1, max_value=32_767, widget=forms.HiddenInput
+    )
 
 
 def _report_page_url(data) -> str:
@@ -100,6 +111,14 @@ def _build(form: ReportForm) -> reports.WeeklyReport:
     )
 
 
+def _latest_issue(form: ReportForm) -> IssuedReport | None:
+    return reports.latest_issue(
+        week=form.cleaned_data["week"],
+        division=form.cleaned_data["division"],
+        theme=form.cleaned_data["theme"],
+    )
+
+
 @require_GET
 def report(request):
     require(request, "tracker.issue_report")
@@ -109,6 +128,8 @@ def report(request):
         context["report"] = _build(form)
         context["query"] = form.query_string()
         context["download_formats"] = DOWNLOAD_FORMATS
+        # Shown by the Issue button, so that nobody issues a week twice without knowing.
+        context["latest_issue"] = _latest_issue(form)
     return render(request, "tracker/report.html", context)
 
 
@@ -138,23 +159,38 @@ def report_download(request, fmt: str):
 @require_POST
 def report_issue(request):
     require(request, "tracker.issue_report")
-    form = ReportForm(request.POST)
+    form = IssueForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The report was not issued: correct the parameters."))
         # Only the report's own parameters: the POST also carries the CSRF token, which must not
         # end up in a URL (history, logs, Referer).
         return redirect(_report_page_url(request.POST))
-    issued = reports.report_issue(
-        week=form.cleaned_data["week"],
-        division=form.cleaned_data["division"],
-        theme=form.cleaned_data["theme"],
-        user=request.user,
-        formats=reports.FORMATS,
-    )
-    messages.success(
-        request,
-        _("Report %(week)s issued; its files are kept below.") % {"week": issued.week},
-    )
+    try:
+        issued = reports.report_issue(
+            week=form.cleaned_data["week"],
+            division=form.cleaned_data["division"],
+            theme=form.cleaned_data["theme"],
+            user=request.user,
+            formats=reports.FORMATS,
+            # Unconfirmed, the POST asks for the first issue: a week issued already is asked about.
+            revision=form.cleaned_data["revision"] or 1,
+        )
+    except reports.AlreadyIssued as already:
+        return render(
+            request,
+            "tracker/report_issue_confirm.html",
+            {
+                "form": form,
+                "previous": already.previous,
+                "next_revision": already.next_revision,
+                "report_url": f"{reverse('report')}?{form.query_string()}",
+            },
+        )
+    if issued.revision > 1:
+        message = _("Report %(week)s, revision %(revision)s, issued; its files are kept below.")
+    else:
+        message = _("Report %(week)s issued; its files are kept below.")
+    messages.success(request, message % {"week": issued.week, "revision": issued.revision})
     return redirect("issued-report-list")
 
 

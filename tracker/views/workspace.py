@@ -14,15 +14,18 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import HttpResponseClientRedirect
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from .. import services
 from ..forms import (
+    DEFAULT_SORT,
     CommitmentFilterForm,
     FollowUpForm,
     ReassignForm,
@@ -110,28 +113,41 @@ def dashboard(request):
         .order_by("starts_at")[:10],
         "today": today,
         "scope_is_mine": bool(my_divisions),
+        # The boxes link to the list filtered to the very items they count.
+        "due_soon_days": DUE_SOON_DAYS,
     }
     return render(request, "tracker/dashboard.html", context)
 
 
 @require_GET
+# The same address answers with the whole page or with the table: caches, and the browser's
+# back button, must not serve one for the other (htmx's history restore asks for the page).
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def commitment_list(request):
     require(request, "tracker.view_workspace")
     form = CommitmentFilterForm(request.GET or None)
     queryset = form.filter(Commitment.objects.for_list().active(), today=timezone.localdate())
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = _list_query(request.GET)
+    sort = form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else ""
     context = {
         "form": form,
         "page": page,
         "query": query.urlencode(),
+        "sort_columns": _sort_columns(query, sort or DEFAULT_SORT),
         "today": timezone.localdate(),
     }
     template = "tracker/commitment_list.html"
-    if request.htmx and not request.htmx.boosted:
+    fragment = (
+        request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    )
+    if fragment:
         template += "#commitment-table"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if fragment:
+        # The address bar and shared links get the filters that are set, nothing empty.
+        push_url(response, _list_url(query, page=page.number))
+    return response
 
 
 def _commitment_for_page(pk: int) -> Commitment:
@@ -175,6 +191,7 @@ def commitment_detail(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def commitment_update(request, pk: int):
     """The in-place status update; refuses, with an explanation, a save over someone else's."""
     commitment = _commitment_for_page(pk)
@@ -200,9 +217,10 @@ def commitment_update(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Update saved."))
             if not request.htmx:
+                messages.success(request, _("Update saved."))
                 return redirect(commitment)
+            # Said in the card that was saved, not queued for whichever page opens next.
             commitment = _commitment_for_page(pk)
             return render(
                 request,
@@ -311,7 +329,13 @@ def _meeting_search_results(text: str, commitment: Commitment | None = None):
     meetings = Meeting.objects.select_related("series").order_by("-starts_at")
     if commitment is not None:
         day_before = commitment.origin_meeting.starts_at - datetime.timedelta(days=1)
-        meetings = meetings.filter(starts_at__gte=day_before)
+        # Not the meeting it was made at, nor one it is already linked to: the service would
+        # refuse either, after the officer had chosen it.
+        meetings = (
+            meetings.filter(starts_at__gte=day_before)
+            .exclude(pk=commitment.origin_meeting_id)
+            .exclude(follow_ups__commitment=commitment)
+        )
     if text.strip():
         meetings = meetings.search(text.strip())
     return meetings[:15]
@@ -345,6 +369,7 @@ def meeting_search(request):
 
 
 @require_GET
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def meeting_list(request):
     require(request, "tracker.view_workspace")
     meetings = (
@@ -367,7 +392,7 @@ def meeting_list(request):
         meetings = meetings.search(text)
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "tracker/meeting_list.html"
-    if request.htmx and not request.htmx.boosted:
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         template += "#meeting-table"
     return render(request, template, {"page": page, "q": text})
 
@@ -397,3 +422,53 @@ def meeting_detail(request, pk: int):
     return render(
         request, "tracker/meeting_detail.html", {"meeting": meeting, "confidence": Confidence}
     )
+
+
+# The commitment list's addresses ----------------------------------------------------------------
+
+# Sortable columns: the sort a first click asks for, and the sort that reverses it.
+SORT_COLUMNS = {
+    "meeting": ("meeting", "-meeting"),
+    "status": ("status", "-status"),
+    "target": ("target", "-target"),
+    "updated": ("-updated", "updated"),
+}
+
+
+def _list_query(params: QueryDict) -> QueryDict:
+    """The list's parameters without the page, the empty ones and the default sort."""
+    query = QueryDict(mutable=True)
+    for name, values in params.lists():
+        if name == "page":
+            continue
+        values = [value for value in values if value.strip()]
+        if name == "sort":
+            values = [value for value in values if value != DEFAULT_SORT]
+        if values:
+            query.setlist(name, values)
+    return query
+
+
+def _list_url(query: QueryDict, *, page: int = 1, sort: str | None = None) -> str:
+    query = query.copy()
+    if sort is not None:
+        query.pop("sort", None)
+        if sort != DEFAULT_SORT:
+            query["sort"] = sort
+    if page > 1:
+        query["page"] = str(page)
+    url = reverse("commitment-list")
+    return f"{url}?{query.urlencode()}" if query else url
+
+
+def _sort_columns(query: QueryDict, sort: str) -> dict[str, dict]:
+    """Each sortable column's link (the filters kept, back to page 1) and its aria-sort."""
+    columns = {}
+    for name, (first, reverse_sort) in SORT_COLUMNS.items():
+        if sort in (first, reverse_sort):
+            direction = "descending" if sort.startswith("-") else "ascending"
+            next_sort = reverse_sort if sort == first else first
+        else:
+            direction, next_sort = "", first
+        columns[name] = {"url": _list_url(query, sort=next_sort), "aria_sort": direction}
+    return columns

@@ -80,7 +80,29 @@ DEMO_LOGINS = {
     "viewer": "viewer-demo-pass",
     "editor": "editor-demo-pass",
     "manager": "manager-demo-pass",
+    "clerk": "clerk-demo-pass",
     "admin": "admin-demo-pass",
+}
+# How the Japanese interface writes the people of tracker.demo_meetings.PEOPLE (by key); a person
+# left out is shown in romaji, family name first.
+PEOPLE_JA = {
+    "kishida": "岸田 文雄",
+    "hayashi": "林 芳正",
+    "kamikawa": "上川 陽子",
+    "iwaya": "岩屋 毅",
+    "hagiuda": "萩生田 光一",
+    "nishimura": "西村 康稔",
+    "hamada": "浜田 靖一",
+    "kihara": "木原 稔",
+    "biden": "ジョセフ・バイデン",
+    "blinken": "アントニー・ブリンケン",
+    "austin": "ロイド・オースティン",
+    "raimondo": "ジーナ・レモンド",
+    "tai": "キャサリン・タイ",
+    "park_jin": "朴 振",
+    "yoon": "尹 錫悦",
+    "baerbock": "アンナレーナ・ベーアボック",
+    "kuleba": "ドミトロ・クレーバ",
 }
 
 # One commitment per agreed action of the seed readout (IDs as in the reference list).
@@ -437,6 +459,7 @@ class Command(BaseCommand):
                 given_name=given,
                 country=countries[country],
                 family_name_first=family_first,
+                name_ja=PEOPLE_JA.get(key, ""),
             )
             for key, (family, given, country, family_first) in data.PEOPLE.items()
         }

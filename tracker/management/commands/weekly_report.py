@@ -76,7 +76,7 @@ class Command(BaseCommand):
                 "--email needs a distribution list: set REPORT_RECIPIENTS (comma-separated "
                 "addresses) in the environment."
             )
-        targets = self._targets(options["output"], formats, week, division, theme)
+        targets = self._targets(options["output"], formats)
 
         rendered = set(formats) | (set(EMAILED_FORMATS) if options["email"] else set())
         try:
@@ -86,6 +86,8 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         files = {f.format: f for f in issued.files.all()}
+        if isinstance(targets, Path):
+            targets = {fmt: targets / reports.file_name(issued.file_stem, fmt) for fmt in formats}
 
         for fmt, path in targets.items():
             try:
@@ -133,12 +135,11 @@ class Command(BaseCommand):
         except user_model.DoesNotExist:
             raise CommandError(f"No user “{username}”.") from None
 
-    def _targets(self, output: str | None, formats, week, division, theme) -> dict[str, Path]:
+    def _targets(self, output: str | None, formats) -> Path | dict[str, Path]:
+        """The file to write (one format, a file name given), or the directory for the files,
+        which are named after issuing, so that a revision's files carry its number."""
         if output and "\x00" in output:
             raise CommandError("--output contains a null character: give a file or directory name.")
-        stem = "-".join(
-            ["weekly-report", week, *(obj.code for obj in (division, theme) if obj is not None)]
-        )
         if output and len(formats) == 1 and not Path(output).is_dir():
             path = Path(output)
             if not path.parent.is_dir():
@@ -150,7 +151,7 @@ class Command(BaseCommand):
                 f"{directory} is a file: with several formats --output names a directory."
             )
         directory.mkdir(parents=True, exist_ok=True)
-        return {fmt: directory / reports.file_name(stem, fmt) for fmt in formats}
+        return directory
 
 
 def _check_printable(value: str, what: str) -> None:
