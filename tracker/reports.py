@@ -211,7 +211,7 @@ class CountRow:
 
     @property
     def change_meaning(self) -> str:
-        """"better", "worse" or "" (neutral): more red is bad news, more completed is good."""
+        """ "better", "worse" or "" (neutral): more red is bad news, more completed is good."""
         if not self.change or self.key not in CHANGE_MEANING:
             return ""
         good_when_up = CHANGE_MEANING[self.key]
