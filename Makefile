@@ -85,7 +85,7 @@ messages: install
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore '.venv'
 
 bench: install
-	$(PY) docs/bench_report.py
+	$(PY) benchmarks/bench_report.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache

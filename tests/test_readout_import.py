@@ -45,7 +45,12 @@ from tracker.readouts import THEME_KEYWORDS, parse_readout
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-SEED = pathlib.Path(__file__).parent / "data" / "readouts" / "seed-2022-07-29.txt"
+SEED = (
+    pathlib.Path(__file__).parent.parent
+    / "fixtures"
+    / "readouts"
+    / "2022-07-29-japan-us-foreign-ministers-meeting.txt"
+)
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 SEED_DRAFT = parse_readout(SEED_TEXT)
 TICKED = [c for c in SEED_DRAFT.commitments if c.selected]

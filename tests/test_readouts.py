@@ -28,8 +28,13 @@ from tracker.readouts import (
     parse_readout,
 )
 
-DATA = Path(__file__).parent / "data" / "readouts"
-SEED = DATA / "seed-2022-07-29.txt"
+# The seed readout is the demo fixture itself, kept once.
+SEED = (
+    Path(__file__).parent.parent
+    / "fixtures"
+    / "readouts"
+    / "2022-07-29-japan-us-foreign-ministers-meeting.txt"
+)
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 

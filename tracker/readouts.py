@@ -246,7 +246,6 @@ STRENGTH_PHRASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_RANK = {"none": 0, "acknowledgement": 1, "request": 2, "joint": 3}
 # Countries that are usually the object of a commitment, not a side bound by it.
 _NON_PARTY = frozenset({"RU", "KP", "CN", "TW", "UA"})
 _JAPAN_ZONE = "Asia/Tokyo"

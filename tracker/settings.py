@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules",
     "tracker",
 ]
 
@@ -124,7 +124,6 @@ else:
             },
         }
     }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

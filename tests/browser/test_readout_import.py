@@ -10,7 +10,12 @@ from tracker.models import Commitment, Meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SEED = pathlib.Path(__file__).parent.parent / "data" / "readouts" / "seed-2022-07-29.txt"
+SEED = (
+    pathlib.Path(__file__).parent.parent.parent
+    / "fixtures"
+    / "readouts"
+    / "2022-07-29-japan-us-foreign-ministers-meeting.txt"
+)
 TPP = "Return to the TPP at an early time"
 SANCTIONS = "Implement strong sanction measures against Russia and support for Ukraine"
 

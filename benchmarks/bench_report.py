@@ -1,8 +1,8 @@
 """Benchmark the weekly report: build a large data set, then time build_report and every format.
 
-    python docs/bench_report.py               # 10,000 commitments, 100,000 status updates
-    python docs/bench_report.py --commitments 1000 --updates 10000
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python docs/bench_report.py
+    python benchmarks/bench_report.py               # 10,000 commitments, 100,000 status updates
+    python benchmarks/bench_report.py --commitments 1000 --updates 10000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python benchmarks/bench_report.py
 
 SQLite: a fresh database file in a temporary directory. PostgreSQL (DATABASE_URL): Django creates
 a throw-away test database next to the named one and drops it afterwards, so real data is never
