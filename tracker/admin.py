@@ -201,51 +201,66 @@ class ServiceSaveAdmin(admin.ModelAdmin):
         return form
 
 
-def _start_formset_log(formset) -> None:
+def _save_inline(request, formset, *, add, edit, remove=None, about) -> None:
+    """Write an inline's rows through the services: `add(form)` for a new row, `edit(form)` for
+    a changed one, `remove(instance)` for a deleted one. A refusal rolls the whole page back and
+    names the row by `about(form)`."""
     # What formset.save() would leave for the admin's change message.
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-
-
-def _save_followups(request, formset, **fixed) -> None:
-    """Every follow-up inline writes through the services: new, changed and deleted rows."""
-    _start_formset_log(formset)
     for form in formset.forms:
-        follow_up = form.instance
+        instance = form.instance
         try:
             if formset.can_delete and formset._should_delete_form(form):
-                if follow_up.pk:
-                    services.followup_delete(follow_up=follow_up, user=request.user)
-                    formset.deleted_objects.append(follow_up)
+                if instance.pk and remove is not None:
+                    remove(instance)
+                    formset.deleted_objects.append(instance)
                 continue
             if not form.has_changed():
                 continue
-            data = {**form.cleaned_data, **fixed}
-            if follow_up.pk is None:
-                formset.new_objects.append(
-                    services.followup_record(
-                        commitment=data["commitment"],
-                        meeting=data["meeting"],
-                        user=request.user,
-                        outcome=data["outcome"],
-                        note=data.get("note", ""),
-                        quote=data.get("quote", ""),
-                    )
-                )
+            if instance.pk is None:
+                formset.new_objects.append(add(form))
             else:
-                formset.changed_objects.append((follow_up, form.changed_data))
-                services.followup_edit(
-                    follow_up=follow_up,
-                    user=request.user,
-                    data={
-                        name: form.cleaned_data[name]
-                        for name in form.changed_data
-                        if name in ("meeting", "outcome", "note", "quote")
-                    },
-                )
+                edit(form)
+                formset.changed_objects.append((instance, form.changed_data))
         except ValidationError as error:
-            cleaned = getattr(form, "cleaned_data", {})
-            about = cleaned.get("commitment") or cleaned.get("meeting") or follow_up
-            raise Refused(_refusal_messages(error, str(about))) from None
+            raise Refused(_refusal_messages(error, str(about(form)))) from None
+
+
+def _changed(form, names) -> dict:
+    return {name: form.cleaned_data[name] for name in form.changed_data if name in names}
+
+
+FOLLOWUP_FIELDS = ("meeting", "outcome", "note", "quote")
+
+
+def _save_followups(request, formset, **fixed) -> None:
+    """Follow-up inlines (on a meeting page: `meeting=`; on a commitment page: `commitment=`)."""
+
+    def add(form):
+        data = {**form.cleaned_data, **fixed}
+        return services.followup_record(
+            commitment=data["commitment"],
+            meeting=data["meeting"],
+            user=request.user,
+            outcome=data["outcome"],
+            note=data.get("note", ""),
+            quote=data.get("quote", ""),
+        )
+
+    def about(form):
+        cleaned = getattr(form, "cleaned_data", {})
+        return cleaned.get("commitment") or cleaned.get("meeting") or form.instance
+
+    _save_inline(
+        request,
+        formset,
+        add=add,
+        edit=lambda form: services.followup_edit(
+            follow_up=form.instance, user=request.user, data=_changed(form, FOLLOWUP_FIELDS)
+        ),
+        remove=lambda follow_up: services.followup_delete(follow_up=follow_up, user=request.user),
+        about=about,
+    )
 
 
 # Reference data -----------------------------------------------------------------------------------
@@ -613,65 +628,61 @@ class MeetingAdmin(FileImportExportMixin, ServiceSaveAdmin, SimpleHistoryAdmin):
 
 
 def _save_participations(request, formset, *, meeting: Meeting) -> None:
-    _start_formset_log(formset)
-    for form in formset.forms:
-        participation = form.instance
-        try:
-            if formset.can_delete and formset._should_delete_form(form):
-                if participation.pk:
-                    services.participation_remove(participation=participation, user=request.user)
-                    formset.deleted_objects.append(participation)
-                continue
-            if not form.has_changed():
-                continue
-            data = {
-                name: form.cleaned_data[name]
-                for name in form.changed_data
-                if name in services.PARTICIPATION_FIELDS
-            }
-            if participation.pk is None:
-                formset.new_objects.append(
-                    services.participation_add(meeting=meeting, user=request.user, data=data)
-                )
-            else:
-                formset.changed_objects.append((participation, form.changed_data))
-                services.participation_edit(
-                    participation=participation, user=request.user, data=data
-                )
-        except ValidationError as error:
-            raise Refused(_refusal_messages(error, str(participation))) from None
+    _save_inline(
+        request,
+        formset,
+        add=lambda form: services.participation_add(
+            meeting=meeting,
+            user=request.user,
+            data=_changed(form, services.PARTICIPATION_FIELDS),
+        ),
+        edit=lambda form: services.participation_edit(
+            participation=form.instance,
+            user=request.user,
+            data=_changed(form, services.PARTICIPATION_FIELDS),
+        ),
+        remove=lambda participation: services.participation_remove(
+            participation=participation, user=request.user
+        ),
+        about=lambda form: form.instance,
+    )
 
 
 def _save_commitment_inline(request, formset, *, origin_meeting: Meeting) -> None:
-    _start_formset_log(formset)
-    for form in formset.forms:
-        if not form.has_changed():
-            continue
-        commitment = form.instance
-        note = form.cleaned_data.get("journal_note", "")
-        try:
-            if commitment.pk is None:
-                data = form.new_data()
-                data.pop("origin_meeting", None)
-                formset.new_objects.append(
-                    services.commitment_create(
-                        user=request.user, origin_meeting=origin_meeting, note=note, **data
-                    )
-                )
-            else:
-                formset.changed_objects.append((commitment, form.changed_data))
-                services.commitment_edit(
-                    commitment=commitment,
-                    user=request.user,
-                    data=form.edit_data(),
-                    expected_version=form.cleaned_data.get("loaded_version"),
-                    note=note,
-                )
-            if form.quote_warning:
-                _warn_after_save(request, form.quote_warning)
-        except ValidationError as error:
-            about = form.cleaned_data.get("title") or str(commitment)
-            raise Refused(_refusal_messages(error, about)) from None
+    def add(form):
+        data = form.new_data()
+        data.pop("origin_meeting", None)
+        created = services.commitment_create(
+            user=request.user,
+            origin_meeting=origin_meeting,
+            note=form.cleaned_data.get("journal_note", ""),
+            **data,
+        )
+        _warn_quote(request, form)
+        return created
+
+    def edit(form):
+        services.commitment_edit(
+            commitment=form.instance,
+            user=request.user,
+            data=form.edit_data(),
+            expected_version=form.cleaned_data.get("loaded_version"),
+            note=form.cleaned_data.get("journal_note", ""),
+        )
+        _warn_quote(request, form)
+
+    _save_inline(
+        request,
+        formset,
+        add=add,
+        edit=edit,
+        about=lambda form: form.cleaned_data.get("title") or form.instance,
+    )
+
+
+def _warn_quote(request, form) -> None:
+    if form.quote_warning:
+        _warn_after_save(request, form.quote_warning)
 
 
 # Commitments --------------------------------------------------------------------------------------
@@ -979,13 +990,7 @@ class FollowUpAdmin(NamedPickersMixin, ServiceSaveAdmin):
         try:
             if change:
                 services.followup_edit(
-                    follow_up=obj,
-                    user=request.user,
-                    data={
-                        name: data[name]
-                        for name in form.changed_data
-                        if name in ("meeting", "outcome", "note", "quote")
-                    },
+                    follow_up=obj, user=request.user, data=_changed(form, FOLLOWUP_FIELDS)
                 )
             else:
                 saved = services.followup_record(
