@@ -6,6 +6,7 @@ import datetime
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
@@ -19,6 +20,7 @@ from tests.factories import (
 )
 from tracker import services
 from tracker.models import Commitment, FollowUp, Status, StatusUpdate
+from tracker.services import followups
 
 pytestmark = pytest.mark.django_db
 
@@ -317,7 +319,7 @@ def test_clerk_cannot_change_the_owner_on_the_admin_form(client, clerk):
 
 def test_service_refuses_an_owner_change_by_a_clerk(clerk):
     commitment = CommitmentFactory()
-    with pytest.raises(services.ValidationError) as error:
+    with pytest.raises(ValidationError) as error:
         services.commitment_edit(
             commitment=commitment,
             user=clerk,
@@ -345,7 +347,7 @@ def test_a_duplicate_that_slips_past_the_check_gets_the_friendly_answer(
     client.force_login(manager)
     commitment = CommitmentFactory()
     later = MeetingFactory(starts_at=commitment.origin_meeting.starts_at + datetime.timedelta(9))
-    real_check = services._check_followup_date
+    real_check = followups._check_followup_date
 
     def other_click_wins(commitment_, meeting_):
         real_check(commitment_, meeting_)
@@ -353,7 +355,7 @@ def test_a_duplicate_that_slips_past_the_check_gets_the_friendly_answer(
             commitment=commitment_, meeting=meeting_, outcome="reaffirmed", recorded_by=manager
         )
 
-    monkeypatch.setattr(services, "_check_followup_date", other_click_wins)
+    monkeypatch.setattr(followups, "_check_followup_date", other_click_wins)
     response = _link(client, commitment, later)
     assert response.status_code == 200
     assert "already linked" in response.text

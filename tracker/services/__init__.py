@@ -1,0 +1,56 @@
+"""Every write with side effects, one module per kind of record.
+
+Views, the admin, management commands and the imports all call these functions, so a status
+change always writes its journal entry and a stale edit is always refused, whatever the door.
+Each function is keyword-only, runs in one transaction and validates with `full_clean()`.
+"""
+
+from .commitments import (
+    COMMITMENT_EDIT_FIELDS,
+    M2M_FIELDS,
+    commitment_create,
+    commitment_edit,
+    commitment_reassign,
+    commitment_save_new,
+    commitment_set_status,
+    commitments_reassign_bulk,
+    commitments_set_status_bulk,
+    quote_positions,
+    status_move_errors,
+)
+from .conflicts import CONFLICT_FIELDS, ConflictError
+from .followups import followup_delete, followup_edit, followup_record
+from .history import set_history_user
+from .participations import (
+    PARTICIPATION_FIELDS,
+    participation_add,
+    participation_edit,
+    participation_remove,
+)
+from .roles import DATA_ENTRY_PERMISSIONS, roles_sync
+
+__all__ = [
+    "COMMITMENT_EDIT_FIELDS",
+    "CONFLICT_FIELDS",
+    "DATA_ENTRY_PERMISSIONS",
+    "M2M_FIELDS",
+    "PARTICIPATION_FIELDS",
+    "ConflictError",
+    "commitment_create",
+    "commitment_edit",
+    "commitment_reassign",
+    "commitment_save_new",
+    "commitment_set_status",
+    "commitments_reassign_bulk",
+    "commitments_set_status_bulk",
+    "followup_delete",
+    "followup_edit",
+    "followup_record",
+    "participation_add",
+    "participation_edit",
+    "participation_remove",
+    "quote_positions",
+    "roles_sync",
+    "set_history_user",
+    "status_move_errors",
+]
