@@ -21,15 +21,38 @@ from .commitments import (
 from .conflicts import CONFLICT_FIELDS, ConflictError
 from .followups import followup_delete, followup_edit, followup_record
 from .history import set_history_user
+from .meetings import (
+    MEETING_FIELDS,
+    PERSON_FIELDS,
+    REFERENCE_FIELDS,
+    meeting_create,
+    meeting_edit,
+    person_create,
+    person_edit,
+    reference_create,
+    reference_edit,
+)
 from .participations import (
     PARTICIPATION_FIELDS,
     participation_add,
     participation_edit,
     participation_remove,
 )
+from .records import record_create, record_update
 from .roles import DATA_ENTRY_PERMISSIONS, roles_sync
 
 __all__ = [
+    "record_update",
+    "record_create",
+    "reference_edit",
+    "reference_create",
+    "person_edit",
+    "person_create",
+    "meeting_edit",
+    "meeting_create",
+    "REFERENCE_FIELDS",
+    "PERSON_FIELDS",
+    "MEETING_FIELDS",
     "COMMITMENT_EDIT_FIELDS",
     "CONFLICT_FIELDS",
     "DATA_ENTRY_PERMISSIONS",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,6 +14,7 @@ from ..models import (
     Meeting,
     Participation,
 )
+from .records import only
 
 PARTICIPATION_FIELDS = ("person", "title", "side", "order")
 
@@ -23,7 +24,7 @@ def participation_add(
     *, meeting: Meeting, user: AbstractBaseUser, data: Mapping[str, Any]
 ) -> Participation:
     """Record that a person took part in a meeting, with the title they held then."""
-    participation = Participation(meeting=meeting, **_only(data, PARTICIPATION_FIELDS))
+    participation = Participation(meeting=meeting, **only(data, PARTICIPATION_FIELDS))
     participation.full_clean()
     participation.save()
     return participation
@@ -34,7 +35,7 @@ def participation_edit(
     *, participation: Participation, user: AbstractBaseUser, data: Mapping[str, Any]
 ) -> Participation:
     current = Participation.objects.select_for_update().get(pk=participation.pk)
-    for name, value in _only(data, PARTICIPATION_FIELDS).items():
+    for name, value in only(data, PARTICIPATION_FIELDS).items():
         setattr(current, name, value)
     current.full_clean()
     current.save()
@@ -47,10 +48,3 @@ def participation_remove(*, participation: Participation, user: AbstractBaseUser
     if not user.has_perm("tracker.delete_participation"):
         raise PermissionDenied(_("You may not remove participants."))
     Participation.objects.filter(pk=participation.pk).delete()
-
-
-def _only(data: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise TypeError(f"Not editable here: {sorted(unknown)}")
-    return dict(data)

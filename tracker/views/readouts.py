@@ -18,16 +18,16 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from .. import readout_import as importer
-from ..forms import (
+from ..forms import add_service_errors
+from ..permissions import require
+from ..readout_forms import (
     NEW_COMMITMENT,
     CommitmentReviewFormSet,
     MeetingReviewForm,
     ParticipantReviewFormSet,
     ReadoutSourceForm,
     ReviewChoices,
-    add_service_errors,
 )
-from ..permissions import require
 from ..readouts import parse_readout
 
 TEMPLATE = "tracker/readout_import.html"

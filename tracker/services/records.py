@@ -1,0 +1,75 @@
+"""Creating and changing a record from explicit data: the shape every simple write takes.
+
+`record_create` and `record_update` take the model or instance, the fields the caller may set and
+the data, validate with `full_clean()` and save once, with the user in the change history. The
+services for meetings, people and reference data are these two with their field lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models, transaction
+
+from .history import set_history_user
+
+
+def only(data: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
+    """The data, refused loudly when it names a field the caller may not set."""
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise TypeError(f"Not editable here: {sorted(unknown)}")
+    return dict(data)
+
+
+def _split(model: type[models.Model], data: dict[str, Any]) -> tuple[dict, dict]:
+    many = {f.name for f in model._meta.many_to_many}
+    return (
+        {k: v for k, v in data.items() if k not in many},
+        {k: v for k, v in data.items() if k in many},
+    )
+
+
+@transaction.atomic
+def record_create[Model: models.Model](
+    *,
+    model: type[Model],
+    user: AbstractBaseUser | None,
+    fields: Iterable[str],
+    data: Mapping[str, Any],
+) -> Model:
+    plain, many = _split(model, only(data, fields))
+    instance = model(**plain)
+    instance.full_clean()
+    set_history_user(instance, user)
+    instance.save()
+    for name, values in many.items():
+        getattr(instance, name).set(values)
+    return instance
+
+
+@transaction.atomic
+def record_update[Model: models.Model](
+    *,
+    instance: Model,
+    user: AbstractBaseUser | None,
+    fields: Iterable[str],
+    data: Mapping[str, Any],
+) -> Model:
+    """Apply the values that really change, on the row as it is now (locked); a no-op saves
+    nothing and writes no history."""
+    model = type(instance)
+    plain, many = _split(model, only(data, fields))
+    current = model._default_manager.select_for_update().get(pk=instance.pk)
+    changed = {k: v for k, v in plain.items() if getattr(current, k) != v}
+    for name, value in changed.items():
+        setattr(current, name, value)
+    if changed:
+        current.full_clean()
+        set_history_user(current, user)
+        current.save()
+    for name, values in many.items():
+        getattr(current, name).set(values)
+    return current
