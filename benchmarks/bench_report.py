@@ -57,7 +57,7 @@ def run(args, connection) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from tracker import reports
+    from tracker import report as reports
 
     now = timezone.now()
     week = reports.last_complete_week(now)

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories import DivisionFactory, UserFactory
+from tracker import services
 
 
 @pytest.fixture
@@ -41,3 +42,21 @@ def other_editor(db, other_division):
 @pytest.fixture
 def clerk(db):
     return UserFactory(username="clerk", is_staff=True, roles=["Data entry"])
+
+
+@pytest.fixture
+def spy_service(monkeypatch):
+    """`spy_service("meeting_edit")` lists the keyword arguments of each call of that service,
+    which still runs: the doors call it through the `tracker.services` package."""
+
+    def spy(name: str) -> list[dict]:
+        calls, original = [], getattr(services, name)
+
+        def recorded(**kwargs):
+            calls.append(kwargs)
+            return original(**kwargs)
+
+        monkeypatch.setattr(services, name, recorded)
+        return calls
+
+    return spy

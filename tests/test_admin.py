@@ -1,20 +1,29 @@
+import io
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.admin_forms import add_inline_row, admin_post_data, inline_prefix
 from tests.factories import (
     CommitmentFactory,
+    CountryFactory,
     DivisionFactory,
     FollowUpFactory,
     MeetingFactory,
     MeetingSeriesFactory,
     ParticipationFactory,
+    PersonFactory,
     ThemeFactory,
     UserFactory,
     aware,
 )
+from tracker import services
 from tracker.models import (
     Commitment,
     Country,
@@ -190,8 +199,6 @@ def test_admin_change_status_needs_a_note_and_writes_journal(admin_client, admin
 
 
 def test_admin_refuses_a_stale_change_form(admin_client, manager):
-    from tracker import services
-
     commitment = CommitmentFactory()
     data = _change_form_data(commitment, next_step="Mine")
     services.commitment_set_status(
@@ -303,16 +310,7 @@ def _change_form_data(commitment: Commitment, **overrides) -> dict:
     return data
 
 
-# Issue 9: a conflict names who saved, when, and the notes they added ------------------------------
-# Imports for the sections below, appended as a whole.
-import io  # noqa: E402
-import re  # noqa: E402
-
-from django.core.management import call_command  # noqa: E402
-
-from tests.admin_forms import add_inline_row, admin_post_data, inline_prefix  # noqa: E402
-from tests.factories import CountryFactory  # noqa: E402
-from tracker import services  # noqa: E402
+# A conflict names who saved, when, and the notes they added ---------------------------------------
 
 
 def _change_url(commitment) -> str:
@@ -684,3 +682,202 @@ def test_warnings_are_told_only_when_the_page_was_saved(admin_client, manager):
     # The next page shown does not bring them back either.
     text = admin_client.get(reverse("admin:tracker_meeting_changelist")).text
     assert "is usually in" not in text and "was not found word for word" not in text
+
+
+# Every admin save through the services ------------------------------------------------------------
+
+
+def _refuse(monkeypatch, name: str, error: ValidationError) -> None:
+    def refused(**kwargs):
+        raise error
+
+    monkeypatch.setattr(services, name, refused)
+
+
+def _change(admin_client, obj, **changes):
+    url = reverse(f"admin:tracker_{obj._meta.model_name}_change", args=[obj.pk])
+    data = admin_post_data(admin_client.get(url))
+    data.update(changes)
+    return admin_client.post(url, data)
+
+
+def test_meeting_admin_saves_the_changed_fields_through_the_service(
+    admin_client, admin_user, spy_service
+):
+    meeting = MeetingFactory(title="Before", place="Tokyo")
+    calls = spy_service("meeting_edit")
+    versions = meeting.history.count()
+    assert _change(admin_client, meeting).status_code == 302
+    # Nothing changed: the service writes no version (a plain save() would).
+    assert meeting.history.count() == versions
+    assert _change(admin_client, meeting, title="After").status_code == 302
+    assert [call["data"] for call in calls] == [{}, {"title": "After"}]
+    meeting.refresh_from_db()
+    assert meeting.title == "After"
+    latest = meeting.history.latest()
+    assert (meeting.history.count(), latest.history_user) == (versions + 1, admin_user)
+
+
+def test_meeting_added_in_the_admin_is_created_by_the_service(
+    admin_client, admin_user, spy_service
+):
+    calls = spy_service("meeting_create")
+    url = reverse("admin:tracker_meeting_add")
+    data = admin_post_data(admin_client.get(url))
+    data.update(
+        title="Japan-U.S. Foreign Ministers' Meeting",
+        kind="foreign_ministers",
+        format="in_person",
+        place="Tokyo",
+        time_zone="Asia/Tokyo",
+        starts_at_0="2024-07-28",
+        starts_at_1="10:00",
+    )
+    assert admin_client.post(url, data).status_code == 302
+    meeting = Meeting.objects.get()
+    assert calls[0]["data"]["title"] == meeting.title == "Japan-U.S. Foreign Ministers' Meeting"
+    assert meeting.history.get().history_user == admin_user
+
+
+def test_a_meeting_the_service_refuses_is_shown_again_and_nothing_is_saved(
+    admin_client, monkeypatch
+):
+    meeting = MeetingFactory(title="Before")
+    person = PersonFactory()
+    url = reverse("admin:tracker_meeting_change", args=[meeting.pk])
+    page = admin_client.get(url)
+    data = admin_post_data(page)
+    data["title"] = "After"
+    participant = {"person": person.pk, "side": person.country.pk, "title": "Minister", "order": 1}
+    add_inline_row(data, inline_prefix(page, Participation), participant)
+    _refuse(monkeypatch, "meeting_edit", ValidationError({"place": ["Name the city."]}))
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "place: Name the city." in response.text
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.participations.count()) == ("Before", 0)
+
+
+def test_person_admin_saves_through_the_services(admin_client, spy_service):
+    edits, creates = spy_service("person_edit"), spy_service("person_create")
+    person = PersonFactory(family_name="Hayashi", given_name="Yoshimasa")
+    assert _change(admin_client, person, name_ja="林 芳正").status_code == 302
+    assert [call["data"] for call in edits] == [{"name_ja": "林 芳正"}]
+    person.refresh_from_db()
+    assert person.name_ja == "林 芳正"
+    url = reverse("admin:tracker_person_add")
+    data = admin_post_data(admin_client.get(url))
+    data.update(family_name="Blinken", given_name="Antony", country=person.country.pk)
+    assert admin_client.post(url, data).status_code == 302
+    assert creates[0]["data"]["family_name"] == "Blinken"
+    assert Person.objects.filter(family_name="Blinken").exists()
+
+
+def test_a_person_the_service_refuses_is_shown_again_and_nothing_is_saved(
+    admin_client, monkeypatch
+):
+    person = PersonFactory(family_name="Hayashi")
+    _refuse(monkeypatch, "person_edit", ValidationError("Someone else renamed this person."))
+    response = _change(admin_client, person, family_name="Kishida")
+    assert response.status_code == 200
+    assert "Someone else renamed this person." in response.text
+    person.refresh_from_db()
+    assert person.family_name == "Hayashi"
+
+
+def test_reference_admins_save_through_the_services(admin_client, admin_user, spy_service):
+    edits, creates = spy_service("reference_edit"), spy_service("reference_create")
+    division = DivisionFactory()
+    assert _change(admin_client, division, members=[str(admin_user.pk)]).status_code == 302
+    assert list(division.members.all()) == [admin_user]
+    assert _change(admin_client, CountryFactory(code="JP"), name_ja="日本").status_code == 302
+    assert Country.objects.get(code="JP").name_ja == "日本"
+    url = reverse("admin:tracker_meetingseries_add")
+    data = admin_post_data(admin_client.get(url))
+    data.update(name="Japan-U.S. Economic 2+2", kind="economic_2plus2")
+    assert admin_client.post(url, data).status_code == 302
+    assert [type(call["instance"]) for call in edits] == [Division, Country]
+    assert [call["model"] for call in creates] == [MeetingSeries]
+    assert MeetingSeries.objects.filter(name="Japan-U.S. Economic 2+2").exists()
+
+
+def test_a_reference_row_the_service_refuses_is_shown_again_and_nothing_is_saved(
+    admin_client, monkeypatch
+):
+    theme = ThemeFactory(code="energy", name="Energy")
+    _refuse(monkeypatch, "reference_edit", ValidationError({"code": ["This code is in use."]}))
+    response = _change(admin_client, theme, name="Energy security")
+    assert response.status_code == 200
+    assert "code: This code is in use." in response.text
+    theme.refresh_from_db()
+    assert theme.name == "Energy"
+
+
+def test_admin_deletes_go_through_the_service(admin_client, spy_service):
+    deletes = spy_service("record_delete")
+    themes = [ThemeFactory(code="energy"), ThemeFactory(code="space")]
+    url = reverse("admin:tracker_theme_delete", args=[themes[0].pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    response = admin_client.post(
+        reverse("admin:tracker_theme_changelist"),
+        {"action": "delete_selected", "_selected_action": [themes[1].pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert [call["instance"].code for call in deletes] == ["energy", "space"]
+    assert not Theme.objects.exists()
+
+
+# Query counts of the pages clerks save most -------------------------------------------------------
+
+
+@pytest.fixture
+def busy_meeting(db):
+    """A meeting with two participants, two commitments made there and two follow-ups held."""
+    meeting = MeetingFactory()
+    for _ in range(2):
+        ParticipationFactory(meeting=meeting)
+        CommitmentFactory(origin_meeting=meeting)
+        FollowUpFactory(meeting=meeting)
+    return meeting
+
+
+# Session, user, the meeting and its three inlines' rows (themes and parties prefetched), and for
+# each row the admin's autocomplete widgets looking up what they show as selected.
+MEETING_CHANGE_PAGE_QUERIES = 22
+# The page's validation (each row's choices and unique checks), then the meeting's and the changed
+# commitment's saves through their services, each under a savepoint, and the admin's log.
+MEETING_CHANGE_POST_QUERIES = 58
+COMMITMENT_CHANGE_POST_QUERIES = 24
+
+
+def test_meeting_change_page_query_count_is_pinned(
+    admin_client, busy_meeting, django_assert_num_queries
+):
+    url = reverse("admin:tracker_meeting_change", args=[busy_meeting.pk])
+    admin_client.get(url)  # warm the per-process caches (content types, site)
+    with django_assert_num_queries(MEETING_CHANGE_PAGE_QUERIES):
+        assert admin_client.get(url).status_code == 200
+
+
+def test_meeting_change_post_with_inlines_query_count_is_pinned(
+    admin_client, busy_meeting, django_assert_num_queries
+):
+    url = reverse("admin:tracker_meeting_change", args=[busy_meeting.pk])
+    page = admin_client.get(url)
+    data = admin_post_data(page)
+    data["title"] = "Renamed"
+    data[f"{inline_prefix(page, Commitment)}-0-title"] = "Retitled"
+    with django_assert_num_queries(MEETING_CHANGE_POST_QUERIES):
+        assert admin_client.post(url, data).status_code == 302
+    assert busy_meeting.commitments.filter(title="Retitled").count() == 1
+
+
+def test_commitment_change_post_query_count_is_pinned(admin_client, django_assert_num_queries):
+    commitment = CommitmentFactory()
+    url = _change_url(commitment)
+    data = admin_post_data(admin_client.get(url))
+    data["next_step"] = "Draft the terms of reference."
+    with django_assert_num_queries(COMMITMENT_CHANGE_POST_QUERIES):
+        assert admin_client.post(url, data).status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.next_step == "Draft the terms of reference."

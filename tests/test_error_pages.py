@@ -199,4 +199,5 @@ def test_duration_words(value, english, japanese):
 def test_every_error_template_extends_the_site_layout():
     for name in ("400.html", "403.html", "403_csrf.html", "404.html", "500.html"):
         template = get_template(name)
-        assert template.template.nodelist[0].parent_name.var == "base.html", name
+        assert template.template.nodelist[0].parent_name.var == "error_base.html", name
+    assert get_template("error_base.html").template.nodelist[0].parent_name.var == "base.html"

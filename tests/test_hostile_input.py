@@ -31,7 +31,7 @@ from tests.factories import (
     MeetingFactory,
     ThemeFactory,
 )
-from tracker import reports
+from tracker import report as reports
 from tracker import urls as tracker_urls
 from tracker.cells import safe_cell, safe_text
 from tracker.models import IssuedReport, ReportFormat, Status

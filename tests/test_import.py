@@ -25,7 +25,8 @@ from tests.factories import (
 )
 from tracker import services
 from tracker.models import Commitment, Meeting, Status, StatusUpdate
-from tracker.resources import CommitmentResource, MeetingResource
+from tracker.spreadsheets.commitments import CommitmentResource
+from tracker.spreadsheets.meetings import MeetingResource
 
 pytestmark = pytest.mark.django_db
 
@@ -754,6 +755,33 @@ def test_a_changed_meeting_start_is_an_update(admin_client):
     _confirm(admin_client, "meeting", preview)
     meeting.refresh_from_db()
     assert meeting.local_start.strftime("%H:%M") == "14:00"
+
+
+def test_imported_meetings_are_saved_by_the_services_with_only_what_changed(
+    admin_client, admin_user, spy_service
+):
+    creates, edits = spy_service("meeting_create"), spy_service("meeting_edit")
+    _confirm(
+        admin_client, "meeting", _import(admin_client, "meeting", MEETINGS_CSV.encode(), "m.csv")
+    )
+    # The preview makes the same writes as the confirmation, in a transaction rolled back.
+    assert [call["data"]["title"] for call in creates] == [
+        "Japan-U.S. Foreign Ministers' Meeting",
+        "Extended Deterrence Dialogue",
+    ] * 2
+    meeting = Meeting.objects.get(kind="foreign_ministers")
+    assert meeting.history.get().history_user == admin_user
+    rows = _csv_rows(_export(admin_client, "meeting", "csv"))
+    for row in rows:
+        if row["id"] == str(meeting.pk):
+            row["place"] = "Washington, D.C."
+    _confirm(admin_client, "meeting", _import(admin_client, "meeting", _csv_bytes(rows), "m.csv"))
+    assert [(call["meeting"].pk, call["data"]) for call in edits] == [
+        (meeting.pk, {"place": "Washington, D.C."})
+    ] * 2
+    meeting.refresh_from_db()
+    assert meeting.place == "Washington, D.C."
+    assert meeting.history.latest().history_user == admin_user
 
 
 def test_the_journal_is_written_once_per_imported_move(admin_client, commitments):

@@ -23,8 +23,8 @@ from tests.factories import (
 )
 from tracker import names
 from tracker.models import Person
-from tracker.readout_import import review_notes, translate_note
-from tracker.readouts import ReadoutDraft, parse_readout
+from tracker.readout_notes import review_notes, translate_note
+from tracker.readout_parser import ReadoutDraft, parse_readout
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +142,24 @@ def test_demo_people_have_their_japanese_names(db):
 def test_user_name_order(first, last, language, expected):
     user = get_user_model()(username="tanaka", first_name=first, last_name=last)
     assert names.user_name(user, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("name_ja", "language", "expected"),
+    [
+        ("米国", "ja", "米国"),
+        ("米国", "en", "United States"),
+        ("", "ja", "United States"),
+        ("米国", "ja-jp", "米国"),
+    ],
+)
+def test_reference_data_takes_its_japanese_name_in_japanese_only(name_ja, language, expected):
+    country = CountryFactory(code="US", name="United States", name_ja=name_ja)
+    assert country.display_name(language) == expected
+    assert names.display_name(country, language) == expected
+    assert names.choose_name(country.name, country.name_ja, language) == expected
+    with translation.override(language):
+        assert names.display_name(country) == expected
 
 
 def test_owner_and_author_names_family_name_first_in_japanese(client, tanaka, division):

@@ -95,7 +95,7 @@ def _url(name: str, commitment) -> str:
     if name == "report-download":
         return reverse(name, args=["csv"]) + "?week=2026-W10"
     if name == "issued-report-download":
-        from tracker.reports import report_issue
+        from tracker.services import report_issue
 
         issued = report_issue(
             week="2026-W10", division=None, theme=None, user=None, formats=["csv"]

@@ -14,6 +14,7 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -29,7 +30,6 @@ from tests.factories import (
     UserFactory,
     aware,
 )
-from tracker import readout_import as importer
 from tracker import services
 from tracker.models import (
     Commitment,
@@ -41,7 +41,9 @@ from tracker.models import (
     Status,
     StatusUpdate,
 )
-from tracker.readouts import THEME_KEYWORDS, parse_readout
+from tracker.readout_parser import THEME_KEYWORDS, parse_readout
+from tracker.services import readouts as readout_service
+from tracker.services.readouts import ImportRowError, MeetingData, RowData, readout_save
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -204,6 +206,18 @@ def test_review_of_the_seed_shows_meeting_participants_and_rows(
     assert 'datetime="2022-06-29"' in response.text
 
 
+def test_review_of_a_g7_readout_proposes_a_multilateral_meeting(editor_client, url):
+    text = (
+        "G7 Foreign Ministers’ Meeting\nApril 18, 2023\n"
+        "On April 18, Mr. HAYASHI Yoshimasa, Minister for Foreign Affairs of Japan, chaired the "
+        "G7 Foreign Ministers’ Meeting in Karuizawa.\n"
+        "- The G7 ministers reaffirmed their commitment to impose severe sanctions on Russia.\n"
+    )
+    data = review_data(review(editor_client, url, text))
+    assert data["meeting-kind"] == ["multilateral"]
+    assert data["meeting-format"] == ["in_person"]
+
+
 def test_review_defaults_to_the_editors_first_division(editor_client, url, division):
     data = review_data(review(editor_client, url))
     assert data["rows-0-lead_division"] == [str(division.pk)]
@@ -266,6 +280,29 @@ def test_saving_creates_the_meeting_participants_and_ticked_commitments(editor_c
     message = str(next(iter(get_messages(response.wsgi_request))))
     assert "14 new commitments" in message
     assert "0 follow-ups recorded" in message
+
+
+def keep_only(data: dict[str, list[str]], count: int) -> dict[str, list[str]]:
+    """The review form with only the first ``count`` ticked rows still ticked."""
+    ticked = [k for k in data if k.startswith("rows-") and k.endswith("-keep")]
+    return {k: v for k, v in data.items() if k not in ticked[count:]}
+
+
+# Saving the seed: 55 queries for the request, the re-read review, the meeting and its two
+# participants, then 28 for each new commitment (services.commitment_create: the row, its themes
+# and parties, their history and the journal entry). It grows with the rows, by a fixed step.
+@pytest.mark.parametrize(("rows", "queries"), [(2, 55 + 2 * 28), (14, 55 + 14 * 28)])
+def test_saving_runs_a_fixed_number_of_queries_per_row(
+    editor_client, url, rows, queries, django_assert_num_queries
+):
+    data = keep_only(review_data(review(editor_client, url)), rows)
+    # PostgreSQL also takes the advisory lock that serialises imports of one date.
+    queries += connection.vendor == "postgresql"
+    with django_assert_num_queries(queries):
+        response = save(editor_client, url, data)
+    assert response.status_code == 302
+    assert Commitment.objects.count() == rows
+    assert Participation.objects.count() == 2
 
 
 def test_saving_with_htmx_redirects_the_client(editor_client, url):
@@ -387,7 +424,7 @@ def test_a_failure_in_the_middle_of_saving_saves_nothing(editor_client, url, mon
             raise ValidationError({"title": ["Refused for the test."]})
         return real_create(**kwargs)
 
-    monkeypatch.setattr(services, "commitment_create", failing_second)
+    monkeypatch.setattr(readout_service, "commitment_create", failing_second)
     response = save(editor_client, url, review_data(review(editor_client, url)))
     assert response.status_code == 200
     assert len(calls) == 2
@@ -604,35 +641,35 @@ def test_manager_may_lead_by_any_division_and_follow_up_any_commitment(
 
 def test_readout_save_checks_the_rows_again(editor, division, other_sanctions_commitment):
     """The service refuses what the review did not offer, whichever door the rows came from."""
-    meeting = importer.MeetingData(
+    meeting = MeetingData(
         title="Japan-U.S. Foreign Ministers’ Meeting",
         kind="foreign_ministers",
         starts_at=aware("2022-07-29 13:43", "America/New_York"),
         time_zone="America/New_York",
         readout_text=SEED_DRAFT.text,
     )
-    row = importer.RowData(index=3, title="T", quote="Q", quote_position=None, strength="joint")
+    row = RowData(index=3, title="T", quote="Q", quote_position=None, strength="joint")
     for forged, field in (
         ({"follow_up_of": other_sanctions_commitment}, "follow_up_of"),
         ({"lead_division": other_sanctions_commitment.lead_division}, "lead_division"),
         ({"lead_division": None}, "lead_division"),
     ):
-        with pytest.raises(importer.ImportRowError) as caught:
-            importer.readout_save(
+        with pytest.raises(ImportRowError) as caught:
+            readout_save(
                 user=editor,
                 meeting=meeting,
                 participants=[],
-                rows=[importer.RowData(**{**row.__dict__, **forged})],
+                rows=[RowData(**{**row.__dict__, **forged})],
             )
         assert caught.value.index == 3
         assert field in caught.value.error.message_dict
     assert Meeting.objects.count() == 1  # the other commitment's origin only
     assert not FollowUp.objects.exists()
-    result = importer.readout_save(
+    result = readout_save(
         user=editor,
         meeting=meeting,
         participants=[],
-        rows=[importer.RowData(**{**row.__dict__, "lead_division": division})],
+        rows=[RowData(**{**row.__dict__, "lead_division": division})],
     )
     assert result.commitments[0].lead_division == division
 

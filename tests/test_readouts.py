@@ -1,4 +1,4 @@
-"""Tests of the readout parser (tracker.readouts).
+"""Tests of the readout parser (tracker.readout_parser).
 
 The parser is plain Python, so these tests import no Django.  The seed readout is the ground
 truth from the product owner; the short readouts below are written in the MOFA, State Department
@@ -6,6 +6,9 @@ and White House styles to cover the phrasing variants the parser has to read.
 """
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker.readouts import (
+from tracker.readout_parser import (
     COUNTRY_CODES,
     DATE_PRECISIONS,
     FORMATS,
@@ -27,6 +30,7 @@ from tracker.readouts import (
     html_to_text,
     parse_readout,
 )
+from tracker.readout_parser import parse as parse_module
 
 # The seed readout is the demo fixture itself, kept once.
 SEED = (
@@ -669,7 +673,8 @@ def test_negated_agreement_is_not_joint():
     [
         ("Japan-U.S. Foreign Ministers’ Telephone Talk", "telephone", "telephone"),
         ("Japan-U.S. Summit Telephone Talk", "telephone", "telephone"),
-        ("Japan-U.S. Summit Video Conference Meeting", "video", "video"),
+        # A video call is a format; the kind is what was held.
+        ("Japan-U.S. Summit Video Conference Meeting", "summit", "video"),
         ("Japan-U.S. Summit Meeting", "summit", "in_person"),
         ("Japan-U.S. Security Consultative Committee (“2+2”)", "security_2plus2", "in_person"),
         (
@@ -680,6 +685,14 @@ def test_negated_agreement_is_not_joint():
         ("Japan-U.S. Extended Deterrence Dialogue", "dialogue", "in_person"),
         ("Japan-U.S.-ROK Summit Meeting", "trilateral", "in_person"),
         ("Japan-U.S. Working Lunch", "working", "in_person"),
+        ("G7 Foreign Ministers’ Meeting", "multilateral", "in_person"),
+        ("G7 Leaders’ Video Conference", "multilateral", "video"),
+        (
+            "Japan-Australia-India-U.S. (Quad) Foreign Ministers’ Meeting",
+            "multilateral",
+            "in_person",
+        ),
+        ("Japan-U.S. Summit Meeting on the Margins of the G7 Summit", "summit", "in_person"),
     ],
 )
 def test_kinds_from_titles(title, kind, fmt):
@@ -694,6 +707,77 @@ def test_kind_from_the_first_sentence_when_the_title_says_nothing():
     draft = parse_readout(mofa("On March 3, Mr. A met Mr. B.", ITEM_A, title="Notice"))
     assert draft.meeting.kind == "other"
     assert "kind" in draft.meeting.confidence
+
+
+G7_READOUT = """G7 Foreign Ministers’ Meeting
+April 18, 2023
+On April 18, commencing at 9:00 a.m. for about two hours, Mr. HAYASHI Yoshimasa, Minister for \
+Foreign Affairs of Japan, chaired the G7 Foreign Ministers’ Meeting in Karuizawa, Nagano.
+- The G7 ministers reaffirmed their commitment to impose severe sanctions on Russia.
+"""
+
+
+def test_g7_readout_is_proposed_as_multilateral():
+    draft = read(G7_READOUT)
+    assert draft.meeting.kind == "multilateral"
+    assert (draft.meeting.format, draft.meeting.place) == ("in_person", "Karuizawa")
+    assert draft.meeting.countries == ["JP", "G7"]
+    assert "kind" not in draft.meeting.confidence
+
+
+def test_kinds_formats_and_strengths_are_the_database_choices():
+    models = django_models()
+    assert tuple(models.MeetingKind.values) == KINDS
+    assert "video" not in KINDS  # a format, not a kind
+    assert tuple(models.MeetingFormat.values) == FORMATS
+    assert (*models.Strength.values, "none") == STRENGTHS
+
+
+def django_models():
+    """tracker.models, with Django set up when this file runs without pytest-django."""
+    django = pytest.importorskip("django")
+    from django.conf import settings as django_settings
+
+    if not django_settings.configured:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+        django.setup()
+    from tracker import models
+
+    return models
+
+
+# The parser must import and run where Django is not installed.
+NO_DJANGO = """
+import sys
+from importlib.abc import MetaPathFinder
+
+
+class NoDjango(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "django" or name.startswith("django."):
+            raise ImportError(f"{name} imported by the parser")
+
+
+sys.meta_path.insert(0, NoDjango())
+from tracker.readout_parser import parse_readout
+
+draft = parse_readout(open(sys.argv[1], encoding="utf-8").read())
+print(draft.meeting.kind, len(draft.commitments))
+print(sorted(name for name in sys.modules if name.startswith("django")))
+"""
+
+
+def test_the_parser_imports_no_django():
+    root = Path(__file__).parent.parent
+    done = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", NO_DJANGO, str(SEED)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["foreign_ministers 16", "[]"]
 
 
 def test_trilateral_meeting_binds_korea():
@@ -871,10 +955,36 @@ def test_japanese_text():
     assert_quotes_exact(draft)
 
 
+def read(text: str) -> ReadoutDraft:
+    """parse_readout, failing the test where the parser raised (it then returns a bare draft)."""
+    draft = parse_readout(text)
+    assert not [n for n in draft.notes if n.startswith("The text could not be read")]
+    return draft
+
+
+def test_a_parser_error_gives_a_bare_draft_with_a_note(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("broken")
+
+    monkeypatch.setattr(parse_module, "draft_commitments", broken)
+    draft = parse_readout(SEED.read_text(encoding="utf-8"))
+    assert draft.notes == ["The text could not be read (ValueError); please fill in the form"]
+    assert draft.text.startswith("Japan-U.S. Foreign Ministers")
+    with pytest.raises(AssertionError):
+        read(SEED.read_text(encoding="utf-8"))
+
+
 def test_random_text():
-    draft = parse_readout("qwe (( [[ 12:99 p.m. On Mayday, 1 hour hours Mr. , , .. ?? \u202e")
+    text = "qwe (( [[ 12:99 p.m. On Mayday, 1 hour hours Mr. , , .. ?? \u202e"
+    draft = read(text)
     assert_codes_valid(draft)
-    json.dumps(draft.to_dict())
+    assert draft.text == text
+    # One line: the title; the impossible 12:99 is no start time, "1 hour" is a duration.
+    assert draft.meeting.title == text
+    assert (draft.meeting.date, draft.meeting.start_local) == (None, None)
+    assert draft.meeting.duration_minutes == 60
+    assert (draft.participants, draft.commitments) == ([], [])
+    assert json.loads(json.dumps(draft.to_dict()))["text"] == text
 
 
 def test_non_string_input_gives_a_note():
@@ -906,8 +1016,16 @@ def test_one_megabyte_of_readout_text_is_parsed():
     ids=["parens", "dots", "names", "clock", "html", "dates"],
 )
 def test_pathological_input_is_handled(text):
-    draft = parse_readout(text)
+    draft = read(text)
     assert_codes_valid(draft)
+    if text.startswith("<p>"):
+        assert draft.text == ""
+        assert draft.notes[0] == "The text was pasted as HTML and reduced to plain text"
+    else:
+        # Read to the end, not cut short: the draft keeps the whole (cleaned) text.
+        assert draft.text == text.strip()
+        assert "No agreed actions found in the text" in draft.notes
+    assert draft.meeting.date is None
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import zoneinfo
 
 import pytest
@@ -32,7 +33,8 @@ from tests.factories import (
     UserFactory,
     aware,
 )
-from tracker import reports, services
+from tracker import report as reports
+from tracker import services
 from tracker.cells import FORMULA_PREFIXES
 from tracker.models import (
     Commitment,
@@ -42,7 +44,16 @@ from tracker.models import (
     IssuedReportFile,
     Status,
 )
+from tracker.report import pdf as report_pdf
+from tracker.services import reports as report_services
 
+# The issued-report list: session, user, roles, the pager's count, the reports, their files.
+PINNED_ISSUED_LIST = 6
+# An issue: the last issue, the report's 11 queries, then in a savepoint the last issue again,
+# full_clean's checks of the issuer and the division, the report row and its files.
+PINNED_ISSUE = 19
+# The same from the page: session, user, roles and the division the form names come first.
+PINNED_ISSUE_PAGE = 23
 # Monday 24 to Sunday 30 November 2025, Japan time.
 WEEK = "2025-W48"
 START = aware("2025-11-24 00:00")
@@ -540,7 +551,7 @@ def test_pdf_is_a4_with_page_numbers_header_and_japanese_text(world):
 
 
 def test_pdf_cuts_long_tables_and_points_to_the_xlsx(world, monkeypatch):
-    monkeypatch.setattr(reports, "PDF_ROW_LIMITS", {**reports.PDF_ROW_LIMITS, "open": 2})
+    monkeypatch.setattr(report_pdf, "PDF_ROW_LIMITS", {**report_pdf.PDF_ROW_LIMITS, "open": 2})
     report = build()
     assert len(report.open_rows) > 2
     text = "\n".join(
@@ -562,11 +573,26 @@ def test_html_file_stands_alone_and_escapes_user_text(world):
     assert "Strengthen extended deterrence" in html
 
 
+def test_importing_the_report_and_the_services_leaves_weasyprint_unloaded():
+    # WeasyPrint takes a second to import and is needed only to write a PDF: every process that
+    # imports the services (the web workers above all) would pay for it.
+    code = (
+        "import sys, django; django.setup(); "
+        "import tracker.report, tracker.services, tracker.views.reports; "
+        "assert 'weasyprint' not in sys.modules, 'imported'"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+
+
 # Issuing ------------------------------------------------------------------------------------------
 
 
 def test_report_issue_keeps_every_format_with_its_checksum(world, manager):
-    issued = reports.report_issue(
+    issued = services.report_issue(
         week=WEEK, division=None, theme=None, user=manager, formats=reports.FORMATS, now=NOW
     )
     files = {f.format: f for f in issued.files.all()}
@@ -688,7 +714,7 @@ def test_command_emails_pdf_and_xlsx_to_the_distribution_list(world, tmp_path, s
 
 @pytest.fixture
 def issued(world, manager):
-    return reports.report_issue(
+    return services.report_issue(
         week=WEEK, division=world.na, theme=None, user=manager, formats=reports.FORMATS, now=NOW
     )
 
@@ -866,6 +892,68 @@ def test_issued_list_shows_who_issued_what(client, admin_user, issued):
     assert list(response.context["page"].object_list) == [cron, issued]
 
 
+def test_issued_list_query_count_is_pinned(client, manager, world, django_assert_num_queries):
+    client.force_login(manager)
+    first = UserFactory(username="first", roles=["Manager"])
+    services.report_issue(week=WEEK, division=None, theme=None, user=first, formats=["csv"])
+    # The first request records the session's last activity; later ones do not write.
+    client.get(reverse("issued-report-list"))
+    with django_assert_num_queries(PINNED_ISSUED_LIST):
+        response = client.get(reverse("issued-report-list"))
+    assert response.status_code == 200
+    for week, user in (("2025-W45", manager), ("2025-W46", None), ("2025-W47", first)):
+        services.report_issue(
+            week=week, division=world.na, theme=world.security, user=user, formats=["csv", "html"]
+        )
+    with django_assert_num_queries(PINNED_ISSUED_LIST):
+        response = client.get(reverse("issued-report-list"))
+    html = response.content.decode()
+    assert len(response.context["page"].object_list) == 4
+    assert html.count("/csv/") == 4 and html.count("/html/") == 3
+    assert "scheduled command" in html and "North America Division" in html
+
+
+def test_issued_list_pages_from_newer_to_older(client, manager, db):
+    for number in range(1, 56):
+        IssuedReport.objects.create(week=WEEK, revision=number)
+    client.force_login(manager)
+    first = client.get(reverse("issued-report-list")).text
+    assert "Page 1 of 2" in first and 'href="?page=2">Older</a>' in first
+    assert "Newer" not in first
+    second = client.get(reverse("issued-report-list"), {"page": 2}).text
+    assert "Page 2 of 2" in second and 'href="?page=1">Newer</a>' in second
+
+
+def test_issuing_writes_in_a_fixed_number_of_queries(world, manager, django_assert_num_queries):
+    with django_assert_num_queries(PINNED_ISSUE):
+        first = services.report_issue(
+            week=WEEK, division=world.na, theme=None, user=manager, formats=["csv", "html"], now=NOW
+        )
+    for index in range(20):
+        world.make(f"Extra item {index}")
+    with django_assert_num_queries(PINNED_ISSUE):
+        second = services.report_issue(
+            week=WEEK, division=world.na, theme=None, user=manager, formats=["csv", "html"], now=NOW
+        )
+    assert (first.revision, second.revision) == (1, 2)
+    assert second.files.count() == 2
+    assert "Extra item 19" in bytes(second.files.get(format="csv").content).decode()
+
+
+def test_issuing_from_the_page_writes_in_a_fixed_number_of_queries(
+    client, manager, world, django_assert_num_queries
+):
+    client.force_login(manager)
+    client.get(reverse("report"))
+    with django_assert_num_queries(PINNED_ISSUE_PAGE):
+        response = issue(client, division="na1")
+    assert response.status_code == 302
+    with django_assert_num_queries(PINNED_ISSUE_PAGE):
+        response = issue(client, division="na1", revision=2)
+    assert response.status_code == 302
+    assert list(IssuedReport.objects.values_list("revision", flat=True)) == [2, 1]
+
+
 # Revisions ----------------------------------------------------------------------------------------
 
 
@@ -916,7 +1004,7 @@ def test_issuing_a_week_again_says_who_issued_it_and_asks_for_a_revision(client,
 def test_a_revision_confirmed_after_someone_else_issued_it_is_asked_about_again(client, world):
     first = UserFactory(username="first", first_name="Aiko", last_name="Mori", roles=["Manager"])
     second = UserFactory(username="second", roles=["Manager"])
-    reports.report_issue(week=WEEK, division=None, theme=None, user=first, now=NOW)
+    services.report_issue(week=WEEK, division=None, theme=None, user=first, now=NOW)
     other = Client()
     client.force_login(first)
     other.force_login(second)
@@ -961,8 +1049,8 @@ def test_the_scheduled_command_numbers_a_second_issue_as_revision_2(world, tmp_p
 
 
 def test_two_issues_at_once_both_succeed_with_their_own_revision(world, manager, monkeypatch):
-    reports.report_issue(week=WEEK, division=None, theme=None, user=manager, formats=["csv"])
-    real = reports.latest_issue
+    services.report_issue(week=WEEK, division=None, theme=None, user=manager, formats=["csv"])
+    real = report_services.latest_issue
     calls = []
 
     def late(**kwargs):
@@ -971,8 +1059,8 @@ def test_two_issues_at_once_both_succeed_with_their_own_revision(world, manager,
         calls.append(kwargs)
         return None if len(calls) <= 2 else real(**kwargs)
 
-    monkeypatch.setattr(reports, "latest_issue", late)
-    issued = reports.report_issue(
+    monkeypatch.setattr(report_services, "latest_issue", late)
+    issued = services.report_issue(
         week=WEEK, division=None, theme=None, user=manager, formats=["html", "pdf"], now=NOW
     )
     assert issued.revision == 2
@@ -985,8 +1073,8 @@ def test_two_issues_at_once_both_succeed_with_their_own_revision(world, manager,
 
 
 def test_a_revision_says_so_in_every_file(world, manager):
-    first = reports.report_issue(week=WEEK, division=None, theme=None, user=manager, now=NOW)
-    second = reports.report_issue(week=WEEK, division=None, theme=None, user=manager, now=NOW)
+    first = services.report_issue(week=WEEK, division=None, theme=None, user=manager, now=NOW)
+    second = services.report_issue(week=WEEK, division=None, theme=None, user=manager, now=NOW)
     assert (first.revision, second.revision) == (1, 2)
     files = {f.format: bytes(f.content) for f in second.files.all()}
     assert "Weekly status report 2025-W48 (revision 2)" in files["html"].decode()

@@ -11,6 +11,13 @@ from tracker.models import Confidence, FollowUp, FollowUpOutcome, Status, Status
 pytestmark = pytest.mark.django_db
 
 
+def _set_status(commitment, user, **changes):
+    """The service as a form calls it: based on the version the editor loaded."""
+    return services.commitment_set_status(
+        commitment=commitment, expected_version=commitment.version, user=user, **changes
+    )
+
+
 def test_create_opens_the_journal(manager):
     commitment = CommitmentFactory(author=manager)
     entry = commitment.status_updates.get()
@@ -20,10 +27,9 @@ def test_create_opens_the_journal(manager):
 
 def test_set_status_writes_journal_entry_and_bumps_version(manager):
     commitment = CommitmentFactory()
-    services.commitment_set_status(
-        commitment=commitment,
-        expected_version=commitment.version,
-        user=manager,
+    _set_status(
+        commitment,
+        manager,
         status=Status.IN_PROGRESS,
         confidence=Confidence.AMBER,
         note="Working group formed.",
@@ -45,10 +51,9 @@ def test_set_status_writes_journal_entry_and_bumps_version(manager):
 def test_set_status_requires_note(manager, status):
     commitment = CommitmentFactory(status=Status.IN_PROGRESS)
     with pytest.raises(ValidationError) as error:
-        services.commitment_set_status(
-            commitment=commitment,
-            expected_version=commitment.version,
-            user=manager,
+        _set_status(
+            commitment,
+            manager,
             status=status,
             note=" ",
         )
@@ -61,10 +66,9 @@ def test_set_status_requires_note(manager, status):
 def test_set_status_refuses_disallowed_transition(manager):
     commitment = CommitmentFactory(status=Status.COMPLETED)
     with pytest.raises(ValidationError) as error:
-        services.commitment_set_status(
-            commitment=commitment,
-            expected_version=commitment.version,
-            user=manager,
+        _set_status(
+            commitment,
+            manager,
             status=Status.STALLED,
             note="Why not",
         )
@@ -75,16 +79,14 @@ def test_set_status_refuses_disallowed_transition(manager):
 def test_reopening_a_closed_commitment_needs_a_note(manager):
     commitment = CommitmentFactory(status=Status.COMPLETED)
     with pytest.raises(ValidationError):
-        services.commitment_set_status(
-            commitment=commitment,
-            expected_version=commitment.version,
-            user=manager,
+        _set_status(
+            commitment,
+            manager,
             status="in_progress",
         )
-    services.commitment_set_status(
-        commitment=commitment,
-        expected_version=commitment.version,
-        user=manager,
+    _set_status(
+        commitment,
+        manager,
         status=Status.IN_PROGRESS,
         note="Reopened.",
     )
@@ -94,10 +96,9 @@ def test_reopening_a_closed_commitment_needs_a_note(manager):
 def test_set_status_refuses_a_save_based_on_an_old_version(manager, other_editor, other_division):
     commitment = CommitmentFactory(lead_division=other_division)
     loaded_version = commitment.version
-    services.commitment_set_status(
-        commitment=commitment,
-        expected_version=commitment.version,
-        user=other_editor,
+    _set_status(
+        commitment,
+        other_editor,
         status=Status.IN_PROGRESS,
         note="First.",
     )
@@ -119,20 +120,18 @@ def test_set_status_refuses_a_save_based_on_an_old_version(manager, other_editor
 def test_set_status_with_nothing_changed_is_refused(manager):
     commitment = CommitmentFactory()
     with pytest.raises(ValidationError):
-        services.commitment_set_status(
-            commitment=commitment,
-            expected_version=commitment.version,
-            user=manager,
+        _set_status(
+            commitment,
+            manager,
             status=Status.NOT_STARTED,
         )
 
 
 def test_a_field_only_save_is_kept_in_the_history_without_an_empty_journal_entry(manager):
     commitment = CommitmentFactory()
-    services.commitment_set_status(
-        commitment=commitment,
-        expected_version=commitment.version,
-        user=manager,
+    _set_status(
+        commitment,
+        manager,
         status=Status.NOT_STARTED,
         fields={"next_step": "Brief the Minister", "target_date": datetime.date(2027, 1, 31)},
     )
@@ -216,10 +215,9 @@ def test_followup_once_per_meeting_is_a_database_constraint():
 
 def test_history_records_who_changed_the_commitment(manager):
     commitment = CommitmentFactory()
-    services.commitment_set_status(
-        commitment=commitment,
-        expected_version=commitment.version,
-        user=manager,
+    _set_status(
+        commitment,
+        manager,
         status=Status.IN_PROGRESS,
         note="Go.",
     )

@@ -23,11 +23,19 @@ from tests.factories import (
     aware,
 )
 from tracker import services
+from tracker.forms import ReassignForm
 from tracker.middleware import LAST_SEEN_KEY
 from tracker.models import Commitment, Confidence, FollowUp, Status
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _set_status(commitment, user, **changes):
+    """The service as a form calls it: based on the version the editor loaded."""
+    return services.commitment_set_status(
+        commitment=commitment, expected_version=commitment.version, user=user, **changes
+    )
 
 
 @pytest.fixture
@@ -58,10 +66,9 @@ def test_dashboard_sections(editor_client, editor, division):
     CommitmentFactory(title="Overdue item", target_date=today - datetime.timedelta(days=1))
     CommitmentFactory(title="Red item", confidence=Confidence.RED)
     MeetingFactory(title="Upcoming 2+2", starts_at=timezone.now() + datetime.timedelta(days=10))
-    services.commitment_set_status(
-        commitment=mine,
-        expected_version=mine.version,
-        user=editor,
+    _set_status(
+        mine,
+        editor,
         status="in_progress",
         note="Kick-off held.",
     )
@@ -136,10 +143,9 @@ def test_list_filters_and_search(editor_client):
 def test_list_searches_quote_and_notes(editor_client, manager):
     in_quote = CommitmentFactory(quote="They concurred on the realignment plan.")
     in_note = CommitmentFactory()
-    services.commitment_set_status(
-        commitment=in_note,
-        expected_version=in_note.version,
-        user=manager,
+    _set_status(
+        in_note,
+        manager,
         status="in_progress",
         note="Discussed realignment.",
     )
@@ -383,10 +389,9 @@ def test_detail_shows_quote_fields_and_timeline(editor_client, editor, commitmen
         outcome="reaffirmed",
         note="Restated at the 2+2.",
     )
-    services.commitment_set_status(
-        commitment=commitment,
-        expected_version=commitment.version,
-        user=editor,
+    _set_status(
+        commitment,
+        editor,
         status="in_progress",
         fields={"next_step": "Draft the package"},
         note="",
@@ -425,10 +430,9 @@ def test_detail_query_count_is_pinned(
     editor_client, editor, commitment, rows, django_assert_num_queries
 ):
     for i in range(rows):
-        services.commitment_set_status(
-            commitment=commitment,
-            expected_version=commitment.version,
-            user=UserFactory(roles=["Manager"]),
+        _set_status(
+            commitment,
+            UserFactory(roles=["Manager"]),
             status="in_progress",
             note=f"Note {i}",
             fields={"next_step": f"Step {i}"},
@@ -506,6 +510,44 @@ def test_update_without_js_says_saved_on_the_page_it_returns_to(editor_client, c
     url = reverse("commitment-update", args=[commitment.pk])
     response = editor_client.post(url, _update_data(commitment, note="Plain."), follow=True)
     assert 'role="status"' in response.text and "Update saved." in response.text
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_status_change_query_count_is_pinned(
+    editor_client, commitment, rows, django_assert_num_queries
+):
+    """The save through the htmx endpoint, and the card it answers with, in constant queries."""
+    for i in range(rows):
+        FollowUpFactory(
+            commitment=commitment,
+            meeting=MeetingFactory(
+                starts_at=commitment.origin_meeting.starts_at + datetime.timedelta(days=i + 1)
+            ),
+        )
+        commitment = _set_status(
+            commitment,
+            UserFactory(roles=["Manager"]),
+            status="in_progress",
+            note=f"Note {i}",
+            fields={"next_step": f"Step {i}"},
+        )
+    url = reverse("commitment-update", args=[commitment.pk])
+    editor_client.get(commitment.get_absolute_url())
+    with django_assert_num_queries(STATUS_CHANGE_QUERIES):
+        response = editor_client.post(
+            url, _update_data(commitment, confidence="amber", note="Briefed."), **HTMX
+        )
+    assert response.status_code == 200 and "Update saved." in response.text
+    commitment.refresh_from_db()
+    assert commitment.confidence == "amber"
+    assert commitment.status_updates.latest().note == "Briefed."
+
+
+# Session, user, roles, divisions and the commitment (with themes, parties, follow-ups); the
+# save: savepoint, row lock, four foreign-key checks of full_clean, the row, its history row and
+# m2m snapshot (2), the journal entry, the re-read, release; then the card: the commitment with
+# themes, parties and follow-ups, journal, history, and the names in its changes.
+STATUS_CHANGE_QUERIES = 27
 
 
 def _expire_idle(client) -> None:
@@ -641,10 +683,9 @@ def test_conflict_without_js_answers_409(client, division, commitment, manager):
     editor = UserFactory(roles=["Editor"], divisions=[division])
     client.force_login(editor)
     loaded = _update_data(commitment)
-    services.commitment_set_status(
-        commitment=commitment,
-        expected_version=commitment.version,
-        user=manager,
+    _set_status(
+        commitment,
+        manager,
         status="ongoing",
         note="x",
     )
@@ -737,7 +778,7 @@ def test_meeting_page_shows_local_and_japan_time(editor_client, seed_meeting):
 def test_meeting_page_lists_commitments_made_and_followed_up(editor_client, seed_meeting):
     made = CommitmentFactory(origin_meeting=seed_meeting, title="Made here")
     other = CommitmentFactory(title="Followed up here")
-    FollowUp.objects.create(commitment=other, meeting=seed_meeting, outcome="reaffirmed")
+    FollowUpFactory(commitment=other, meeting=seed_meeting, outcome="reaffirmed")
     text = editor_client.get(seed_meeting.get_absolute_url()).text
     assert made.title in text and other.title in text
 
@@ -748,6 +789,43 @@ def test_meeting_list_search_full_and_fragment(editor_client, seed_meeting):
     assert seed_meeting.title in response.text and "G7 Summit" not in response.text
     fragment = editor_client.get(reverse("meeting-list"), {"q": "G7"}, **HTMX)
     assert fragment.text.lstrip().startswith('<div id="meeting-table"')
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_meeting_list_query_count_is_pinned(editor_client, rows, django_assert_num_queries):
+    for i in range(rows):
+        meeting = MeetingFactory(series=MeetingSeriesFactory() if i % 2 else None)
+        CommitmentFactory(origin_meeting=meeting)
+        FollowUpFactory(meeting=meeting)
+    editor_client.get(reverse("meeting-list"))
+    with django_assert_num_queries(MEETING_LIST_QUERIES):
+        response = editor_client.get(reverse("meeting-list"))
+    # Each follow-up brings the meeting its commitment was made at.
+    assert len(response.context["page"].object_list) == min(rows * 2, 50)
+
+
+# Session, user, roles, model permissions (2) for the menu, the count for the pages, and the
+# meetings with their series and counts.
+MEETING_LIST_QUERIES = 7
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_meeting_detail_query_count_is_pinned(
+    editor_client, seed_meeting, rows, django_assert_num_queries
+):
+    for i in range(rows):
+        ParticipationFactory(meeting=seed_meeting, order=i)
+        CommitmentFactory(origin_meeting=seed_meeting, owner=UserFactory())
+        FollowUpFactory(meeting=seed_meeting)
+    editor_client.get(seed_meeting.get_absolute_url())
+    with django_assert_num_queries(MEETING_DETAIL_QUERIES):
+        response = editor_client.get(seed_meeting.get_absolute_url())
+    assert response.text.count("<li><strong>") == rows + 1
+
+
+# Session, user, roles, model permissions (2) for the menu, the meeting with its series,
+# participants (with person and side), commitments made there and follow-ups there.
+MEETING_DETAIL_QUERIES = 9
 
 
 def test_commitment_created_in_japan_shows_no_second_time(editor_client):
@@ -805,6 +883,19 @@ def test_manager_reassigns_owner_from_the_commitment_page(client, manager, commi
     commitment.refresh_from_db()
     assert commitment.owner == new_owner
     assert commitment.status_updates.latest().note == "Rotation."
+
+
+def test_reassign_form_keeps_only_the_fields_asked_for(manager, division):
+    """The admin's bulk action asks for the owner alone; the commitment page for all three."""
+    owner = UserFactory(first_name="Haruka", last_name="Tanaka")
+    whole = ReassignForm({"owner": owner.pk, "lead_division": division.pk, "note": "Handover."})
+    assert whole.is_valid(), whole.errors
+    assert whole.cleaned_data == {"owner": owner, "lead_division": division, "note": "Handover."}
+    labelled = ReassignForm(fields=("owner",), user_label=lambda user: f"[{user.username}]")
+    assert list(labelled.fields) == ["owner"]
+    assert f">[{owner.username}]<" in str(labelled["owner"])
+    owner_only = ReassignForm({"owner": owner.pk, "note": "ignored"}, fields=("owner",))
+    assert owner_only.is_valid() and owner_only.cleaned_data == {"owner": owner}
 
 
 def test_editor_sees_no_reassign_form(editor_client, commitment):

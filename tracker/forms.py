@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import datetime
+from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,23 +24,23 @@ from .models import (
     StatusUpdate,
     Theme,
 )
-from .names import user_name
-from .templatetags.tracker_tags import local_name
+from .names import display_name, user_name
+from .service_errors import add_service_errors  # noqa: F401 - the readout view imports it here
 
 OPEN = "open"
 # Ten years: the farthest "due within" a list is asked for.
 DUE_WITHIN_MAX_DAYS = 3660
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: next to the field it names, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+def limited_textarea(label, model, field_name: str, *, rows: int = 2, **options):
+    """An optional text area that takes no more than the model field it fills can hold."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=model._meta.get_field(field_name).max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **options,
+    )
 
 
 # Statuses in the order of their lifecycle, not of their codes' spelling.
@@ -60,6 +60,8 @@ SORTS = {
     "-status": (STATUS_ORDER.desc(), "-pk"),
 }
 DEFAULT_SORT = "meeting"
+# As the dashboard says it; the number is models.STALE_AFTER_DAYS.
+STALE_HELP = _("Open items with no update for 14 days or more.")
 
 
 class CommitmentFilterForm(forms.Form):
@@ -104,12 +106,7 @@ class CommitmentFilterForm(forms.Form):
         max_value=DUE_WITHIN_MAX_DAYS,
         help_text=_("Open items whose target date is today or in the next N days."),
     )
-    stale = forms.BooleanField(
-        label=_("Stale only"),
-        required=False,
-        # As the dashboard says it; the number is models.STALE_AFTER_DAYS.
-        help_text=_("Open items with no update for 14 days or more."),
-    )
+    stale = forms.BooleanField(label=_("Stale only"), required=False, help_text=STALE_HELP)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -131,7 +128,7 @@ class CommitmentFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].label_from_instance = user_name
         for name in ("theme", "division", "party"):
-            self.fields[name].label_from_instance = local_name
+            self.fields[name].label_from_instance = display_name
 
     def filter(self, queryset, *, today):
         """Apply the valid filters; an invalid one is ignored (the form shows its error)."""
@@ -157,7 +154,7 @@ class CommitmentFilterForm(forms.Form):
         if data.get("overdue"):
             queryset = queryset.overdue(today)
         if (days := data.get("due_within")) is not None:
-            queryset = queryset.due_between(today, today + timedelta(days=days))
+            queryset = queryset.due_between(today, today + datetime.timedelta(days=days))
         if data.get("stale"):
             queryset = queryset.stale(timezone.now())
         return queryset.order_by(*SORTS.get(data.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
@@ -170,12 +167,7 @@ class StatusUpdateForm(forms.Form):
     confidence = forms.ChoiceField(
         label=_("Delivery confidence"), choices=Confidence.choices, widget=forms.RadioSelect
     )
-    next_step = forms.CharField(
-        label=_("Next step"),
-        required=False,
-        max_length=Commitment._meta.get_field("next_step").max_length,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    next_step = limited_textarea(_("Next step"), Commitment, "next_step")
     target_date = forms.DateField(
         label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -187,11 +179,11 @@ class StatusUpdateForm(forms.Form):
     next_review_date = forms.DateField(
         label=_("Next review"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=StatusUpdate._meta.get_field("note").max_length,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    note = limited_textarea(
+        _("Note"),
+        StatusUpdate,
+        "note",
+        rows=3,
         help_text=_("Required when moving to stalled, completed, superseded or dropped."),
     )
     evidence_url = forms.URLField(label=_("Evidence link"), required=False, max_length=500)
@@ -219,11 +211,56 @@ class StatusUpdateForm(forms.Form):
             **{name: getattr(commitment, name) for name in EDITABLE_FIELD_NAMES},
         }
 
-    def field_changes(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in EDITABLE_FIELD_NAMES}
+    def service_data(self) -> dict:
+        """The keyword arguments of `services.commitment_set_status` that this form fills."""
+        data = self.cleaned_data
+        return {
+            "status": data["status"],
+            "confidence": data["confidence"],
+            "note": data["note"],
+            "evidence_url": data["evidence_url"],
+            "fields": {name: data.get(name) for name in EDITABLE_FIELD_NAMES},
+            "expected_version": data["loaded_version"],
+        }
+
+    @classmethod
+    def after_conflict(cls, posted, base: dict, current: Commitment) -> StatusUpdateForm:
+        """The form after a conflict: the current values, with what this editor changed on top.
+
+        A field the editor left as they found it takes the other person's new value; a field
+        they changed keeps their value; the note and evidence are always theirs. Based on the
+        current version, so that saving it again applies their change on top of the other
+        person's. Validated, so that its errors show at once.
+        """
+        data = {}
+        for name, current_value in cls.initial_for(current).items():
+            mine = posted.get(name, "")
+            if name == "loaded_version":
+                data[name] = str(current.version)
+            elif name in base and mine == _form_value(base[name]):
+                data[name] = _form_value(current_value)
+            else:
+                data[name] = mine
+        data["note"] = posted.get("note", "")
+        data["evidence_url"] = posted.get("evidence_url", "")
+        form = cls(data, commitment=current)
+        form.is_valid()
+        return form
+
+
+def _form_value(value) -> str:
+    """A value as a form posts it back."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
 
 
 class ReassignForm(forms.Form):
+    """A new owner, lead division and note; `fields` keeps only some of them (the admin's bulk
+    action asks for the owner alone) and `user_label` names the users in the picker."""
+
     owner = forms.ModelChoiceField(
         label=_("New owner"),
         queryset=get_user_model().objects.filter(is_active=True).order_by("last_name", "username"),
@@ -235,10 +272,20 @@ class ReassignForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(
+        self,
+        *args,
+        fields: Iterable[str] | None = None,
+        user_label: Callable[[object], str] = user_name,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].label_from_instance = user_name
-        self.fields["lead_division"].label_from_instance = local_name
+        if fields is not None:
+            for name in set(self.fields) - set(fields):
+                del self.fields[name]
+        self.fields["owner"].label_from_instance = user_label
+        if "lead_division" in self.fields:
+            self.fields["lead_division"].label_from_instance = display_name
 
 
 class FollowUpForm(forms.Form):
@@ -249,15 +296,5 @@ class FollowUpForm(forms.Form):
         error_messages={"required": _("Pick the meeting where it came up.")},
     )
     outcome = forms.ChoiceField(label=_("What happened there"), choices=FollowUpOutcome.choices)
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=FollowUp._meta.get_field("note").max_length,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    quote = forms.CharField(
-        label=_("Quote from that readout"),
-        required=False,
-        max_length=FollowUp._meta.get_field("quote").max_length,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = limited_textarea(_("Note"), FollowUp, "note")
+    quote = limited_textarea(_("Quote from that readout"), FollowUp, "quote")

@@ -13,6 +13,12 @@ def is_japanese(language: str | None = None) -> bool:
     return (language or get_language() or "").startswith("ja")
 
 
+def choose_name(name: str, name_ja: str | None, language: str | None = None) -> str:
+    """The Japanese name in the Japanese interface when one is recorded, else the English one
+    (for code that reads values, not objects)."""
+    return name_ja if name_ja and is_japanese(language) else name
+
+
 def format_user_name(
     first: str | None, last: str | None, username: str | None, language: str | None = None
 ) -> str:
@@ -44,6 +50,4 @@ def display_name(obj, language: str | None = None) -> str:
         return obj.display_name(language)
     if hasattr(obj, "get_username"):
         return user_name(obj, language)
-    if is_japanese(language) and getattr(obj, "name_ja", ""):
-        return obj.name_ja
-    return str(obj)
+    return choose_name(str(obj), getattr(obj, "name_ja", ""), language)

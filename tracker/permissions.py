@@ -19,25 +19,27 @@ class Role(models.TextChoices):
     DATA_ENTRY = "Data entry", _("Data entry (admin site)")
 
 
-def role_names(user) -> frozenset[str]:
-    """The user's role names, read once per user object (i.e. once per request)."""
+def _read_once(user, attribute: str, read) -> frozenset:
+    """`read(user)`, kept on the user object: asked again in the same request, no query."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_tracker_roles", None)
+    cached = getattr(user, attribute, None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._tracker_roles = cached
+        cached = frozenset(read(user))
+        setattr(user, attribute, cached)
     return cached
+
+
+def role_names(user) -> frozenset[str]:
+    """The user's role names, read once per user object (i.e. once per request)."""
+    return _read_once(user, "_tracker_roles", lambda u: u.groups.values_list("name", flat=True))
 
 
 def division_ids(user) -> frozenset[int]:
-    if not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_tracker_division_ids", None)
-    if cached is None:
-        cached = frozenset(user.divisions.values_list("pk", flat=True))
-        user._tracker_division_ids = cached
-    return cached
+    """The divisions the user belongs to, read once per user object."""
+    return _read_once(
+        user, "_tracker_division_ids", lambda u: u.divisions.values_list("pk", flat=True)
+    )
 
 
 @rules.predicate

@@ -1,6 +1,6 @@
 """Forms of the readout import's review screen (the view is tracker/views/readouts.py).
 
-Matching and saving are in tracker.readout_import.
+Matching is in tracker.readout_matching, saving in tracker.services.readouts.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -26,20 +25,18 @@ from .models import (
     Theme,
     validate_time_zone,
 )
-from .readout_import import (
+from .names import display_name
+from .readout_matching import validate_meeting_start
+from .readout_review import MAX_PARTICIPANTS, MAX_ROWS, decode_readout_file
+from .services.readouts import (
     FOLLOW_UP_REFUSAL,
-    MAX_PARTICIPANTS,
-    MAX_ROWS,
     MeetingData,
     ParticipantData,
     RowData,
-    decode_readout_file,
     lead_division_refusal,
     lead_divisions,
     may_lead,
-    validate_meeting_start,
 )
-from .templatetags.tracker_tags import local_name
 
 # Django refuses larger request bodies anyway (DATA_UPLOAD_MAX_MEMORY_SIZE); readouts are shorter.
 MAX_READOUT_CHARS = 2_000_000
@@ -128,11 +125,7 @@ class ReviewChoices:
         )
 
     def theme_choices(self) -> list[tuple[str, str]]:
-        japanese = get_language() == "ja"
-        return [
-            (code, t.name_ja if japanese and t.name_ja else t.name)
-            for code, t in self.themes.items()
-        ]
+        return [(code, display_name(t)) for code, t in self.themes.items()]
 
     def country_choices(self) -> list[tuple[str, str]]:
         return [(code, c.name) for code, c in self.countries.items()]
@@ -279,7 +272,7 @@ class CommitmentReviewForm(forms.Form):
         self.fields["parties"].choices = choices.country_choices()
         self.fields["lead_division"].choices = [
             *([("", "—")] if choices.no_division or not choices.divisions else []),
-            *((pk, local_name(d)) for pk, d in choices.divisions.items()),
+            *((pk, display_name(d)) for pk, d in choices.divisions.items()),
         ]
         candidates = row.candidates if row is not None else []
         self.candidates = {str(c.commitment.pk): c.commitment for c in candidates}

@@ -8,21 +8,15 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 
 from . import names, timezones
-from .models import Commitment, Division, MeetingSeries
+from .models import COMMITMENT_FIELDS, COMMITMENT_M2M_FIELDS, Commitment, Division, MeetingSeries
 
-# Field changes worth telling; status and confidence moves are told by the journal entries.
-SHOWN_CHANGES = (
-    "title",
-    "quote",
-    "strength",
-    "owner",
-    "lead_division",
-    "target_date",
-    "target_date_reason",
-    "next_step",
-    "next_review_date",
-    "follow_up_venue",
-    "is_archived",
+# Field changes worth telling: status and confidence moves are told by the journal entries, and
+# the origin, the quote's position, themes and parties are not the item's progress.
+SHOWN_CHANGES = tuple(
+    name
+    for name in COMMITMENT_FIELDS
+    if name not in {"origin_meeting", "quote_position", "status", "confidence"}
+    and name not in COMMITMENT_M2M_FIELDS
 )
 _RELATED = {"owner": get_user_model(), "lead_division": Division, "follow_up_venue": MeetingSeries}
 
@@ -41,21 +35,17 @@ class TimelineEntry:
     where: str = ""
 
 
-def _name(user) -> str:
-    return names.user_name(user)
-
-
 def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
     """Newest first. Expects `follow_ups` prefetched with their meetings and recorders."""
     entries = [
-        TimelineEntry("update", update.created_at, _name(update.author), update)
+        TimelineEntry("update", update.created_at, names.user_name(update.author), update)
         for update in commitment.status_updates.select_related("author")
     ]
     entries += [
         TimelineEntry(
             "followup",
             f.meeting.starts_at,
-            _name(f.recorded_by),
+            names.user_name(f.recorded_by),
             f,
             on=f.meeting.local_date,
             where=timezones.zone_label(f.meeting.time_zone, f.meeting.starts_at),
@@ -79,7 +69,9 @@ def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
             for c in changes
         ]
         entries.append(
-            TimelineEntry("change", record.history_date, _name(record.history_user), changes=shown)
+            TimelineEntry(
+                "change", record.history_date, names.user_name(record.history_user), changes=shown
+            )
         )
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .readouts import _place_zone
+from .readout_parser import place_zone
 
 JAPAN = "Asia/Tokyo"
 
@@ -102,7 +102,7 @@ def zone_label(name: str, at: datetime.datetime | None = None) -> str:
 
 def usual_zone(place: str) -> str:
     """The zone of a place as the readout import knows it ("Washington, D.C." → New York's)."""
-    return _place_zone(place) if place else ""
+    return place_zone(place) if place else ""
 
 
 def zone_options(at: datetime.datetime | None = None, first: str = "") -> list[tuple[str, str]]:

@@ -10,7 +10,9 @@ urlpatterns = [
     path("", workspace.dashboard, name="dashboard"),
     path("commitments/", workspace.commitment_list, name="commitment-list"),
     path("commitments/<int:pk>/", workspace.commitment_detail, name="commitment-detail"),
-    path("commitments/<int:pk>/update/", workspace.commitment_update, name="commitment-update"),
+    path(
+        "commitments/<int:pk>/update/", workspace.commitment_update_form, name="commitment-update"
+    ),
     path(
         "commitments/<int:pk>/reassign/", workspace.commitment_reassign, name="commitment-reassign"
     ),
@@ -24,7 +26,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", workspace.meeting_detail, name="meeting-detail"),
     path("reports/weekly/", reports.report, name="report"),
     path("reports/weekly/download/<str:fmt>/", reports.report_download, name="report-download"),
-    path("reports/weekly/issue/", reports.report_issue, name="report-issue"),
+    path("reports/weekly/issue/", reports.issue_report_page, name="report-issue"),
     path("reports/issued/", reports.issued_report_list, name="issued-report-list"),
     path(
         "reports/issued/<int:pk>/<str:fmt>/",

@@ -22,7 +22,8 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
-from tracker import reports
+from tracker import report as reports
+from tracker import services
 from tracker.models import Confidence, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -179,7 +180,7 @@ def desk(division):
     )
     week = reports.week_label(timezone.localdate())
     for theme in (None, themes[0]):
-        reports.report_issue(
+        services.report_issue(
             week=week, division=division, theme=theme, user=manager, formats=["csv"]
         )
     return {"manager": manager, "origin": origin, "themes": themes, "week": week}

@@ -135,6 +135,15 @@ def _long_timeline(commitment, author, entries: int = 40) -> None:
         )
 
 
+def _open_with_long_timeline(page, desk):
+    """The editor on the sanctions commitment, its timeline long enough to scroll the page."""
+    editor, sanctions, _ = desk
+    _long_timeline(sanctions, editor)
+    log_in(page, "tanaka")
+    page.goto(f"/commitments/{sanctions.pk}/")
+    return sanctions
+
+
 def _top(locator) -> float:
     return locator.evaluate("element => element.getBoundingClientRect().top")
 
@@ -152,10 +161,7 @@ def _focused_card_heading(page) -> str | None:
 
 
 def test_saved_update_says_so_where_the_user_is(page, desk):
-    editor, sanctions, _ = desk
-    _long_timeline(sanctions, editor)
-    log_in(page, "tanaka")
-    page.goto(f"/commitments/{sanctions.pk}/")
+    _open_with_long_timeline(page, desk)
     page.get_by_label("Note").fill("Price cap agreed by the G7.")
     button = _put_save_button_mid_screen(page)
     button_before = _top(button)
@@ -183,10 +189,7 @@ def test_saved_update_says_so_where_the_user_is(page, desk):
 
 
 def test_refused_save_puts_its_explanation_in_view_and_in_focus(page, desk, division):
-    editor, sanctions, _ = desk
-    _long_timeline(sanctions, editor)
-    log_in(page, "tanaka")
-    page.goto(f"/commitments/{sanctions.pk}/")
+    sanctions = _open_with_long_timeline(page, desk)
     # A move that needs a note, without one: the note field is focused, its message in view.
     page.get_by_label("Status").select_option("stalled")
     button = _put_save_button_mid_screen(page)

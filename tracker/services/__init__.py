@@ -19,7 +19,7 @@ from .commitments import (
     status_move_errors,
 )
 from .conflicts import CONFLICT_FIELDS, ConflictError
-from .followups import followup_delete, followup_edit, followup_record
+from .followups import FOLLOWUP_FIELDS, followup_delete, followup_edit, followup_record
 from .history import set_history_user
 from .meetings import (
     MEETING_FIELDS,
@@ -38,12 +38,20 @@ from .participations import (
     participation_edit,
     participation_remove,
 )
-from .records import record_create, record_update
+from .readouts import readout_save
+from .records import record_create, record_delete, record_update
+from .reports import EMAILED_FORMATS, AlreadyIssued, report_issue, report_send
 from .roles import DATA_ENTRY_PERMISSIONS, roles_sync
 
 __all__ = [
+    "FOLLOWUP_FIELDS",
+    "EMAILED_FORMATS",
+    "AlreadyIssued",
+    "report_issue",
+    "report_send",
     "record_update",
     "record_create",
+    "record_delete",
     "reference_edit",
     "reference_create",
     "person_edit",
@@ -73,6 +81,7 @@ __all__ = [
     "participation_edit",
     "participation_remove",
     "quote_positions",
+    "readout_save",
     "roles_sync",
     "set_history_user",
     "status_move_errors",

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from ..models import (
     ALLOWED_TRANSITIONS,
     CLOSED_STATUSES,
+    COMMITMENT_FIELDS,
+    COMMITMENT_M2M_FIELDS,
     EDITABLE_FIELD_NAMES,
     NOTE_REQUIRED_STATUSES,
     Commitment,
@@ -30,26 +32,8 @@ from .conflicts import check_version
 from .history import set_history_user
 
 # Everything an edit may change, by whichever door (admin form and inlines, import, workspace).
-COMMITMENT_EDIT_FIELDS = (
-    "origin_meeting",
-    "title",
-    "quote",
-    "quote_position",
-    "strength",
-    "themes",
-    "parties",
-    "follow_up_venue",
-    "lead_division",
-    "owner",
-    "status",
-    "confidence",
-    "target_date",
-    "target_date_reason",
-    "next_step",
-    "next_review_date",
-    "is_archived",
-)
-M2M_FIELDS = ("themes", "parties")
+COMMITMENT_EDIT_FIELDS = COMMITMENT_FIELDS
+M2M_FIELDS = COMMITMENT_M2M_FIELDS
 
 
 def _lock(commitment: Commitment) -> Commitment:

@@ -18,6 +18,9 @@ from ..models import (
     Meeting,
 )
 
+# What an edit of a follow-up may change (who recorded it and when stay).
+FOLLOWUP_FIELDS = ("meeting", "outcome", "note", "quote")
+
 
 def _already_linked(meeting: Meeting) -> ValidationError:
     return ValidationError(
@@ -82,7 +85,7 @@ def followup_edit(
     *, follow_up: FollowUp, user: AbstractBaseUser, data: Mapping[str, Any]
 ) -> FollowUp:
     """Change what a follow-up says (meeting, outcome, note, quote), validated like a new one."""
-    unknown = set(data) - {"meeting", "outcome", "note", "quote"}
+    unknown = set(data) - set(FOLLOWUP_FIELDS)
     if unknown:
         raise TypeError(f"Not editable through followup_edit: {sorted(unknown)}")
     current = FollowUp.objects.select_for_update().select_related("commitment").get(pk=follow_up.pk)

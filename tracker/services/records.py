@@ -2,7 +2,8 @@
 
 `record_create` and `record_update` take the model or instance, the fields the caller may set and
 the data, validate with `full_clean()` and save once, with the user in the change history. The
-services for meetings, people and reference data are these two with their field lists.
+services for meetings, people and reference data are these two with their field lists;
+`record_delete` is the admin's delete of any of them.
 """
 
 from __future__ import annotations
@@ -73,3 +74,10 @@ def record_update[Model: models.Model](
     for name, values in many.items():
         getattr(current, name).set(values)
     return current
+
+
+@transaction.atomic
+def record_delete(*, instance: models.Model, user: AbstractBaseUser | None) -> None:
+    """Delete a row (the admin's delete, for those allowed it), the user in the change history."""
+    set_history_user(instance, user)
+    instance.delete()

@@ -1,5 +1,6 @@
+import datetime
+
 from django import template
-from django.utils.translation import get_language
 
 from .. import names, timezones
 
@@ -9,17 +10,19 @@ register = template.Library()
 @register.filter
 def local_name(obj) -> str:
     """The Japanese name of a theme, division or country in the Japanese interface."""
-    if obj is None or obj == "":
-        return ""
-    if (get_language() or "").startswith("ja") and getattr(obj, "name_ja", ""):
-        return obj.name_ja
-    return str(obj)
+    return names.display_name(obj)
 
 
 @register.filter
 def person_name(obj) -> str:
     """A user's or a meeting participant's name, family name first in the Japanese interface."""
     return names.display_name(obj)
+
+
+@register.filter
+def overdue_on(commitment, today: datetime.date) -> bool:
+    """`{% if c|overdue_on:today %}`: the item is open and its target date has passed."""
+    return commitment.is_overdue(today)
 
 
 @register.filter

@@ -2,7 +2,7 @@
 
 One view, one template. POST `action=review` parses the text and renders the review; POST
 `action=save` re-parses the readout carried in the review form (no draft is kept on the server),
-validates every field and saves through `tracker.readout_import.readout_save`. With htmx only the
+validates every field and saves through `services.readout_save`. With htmx only the
 review partial is swapped; without JavaScript the whole page is rendered.
 """
 
@@ -17,7 +17,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from .. import readout_import as importer
 from ..forms import add_service_errors
 from ..permissions import require
 from ..readout_forms import (
@@ -28,7 +27,19 @@ from ..readout_forms import (
     ReadoutSourceForm,
     ReviewChoices,
 )
-from ..readouts import parse_readout
+from ..readout_matching import match_person
+from ..readout_notes import review_notes
+from ..readout_parser import parse_readout
+from ..readout_review import (
+    MAX_PARTICIPANTS,
+    Review,
+    build_review,
+    default_division,
+    draft_start,
+    meeting_kind,
+    strength_of,
+)
+from ..services.readouts import DuplicateReadoutError, ImportResult, ImportRowError, readout_save
 
 TEMPLATE = "tracker/readout_import.html"
 MEETING_PREFIX = "meeting"
@@ -77,9 +88,7 @@ def _review(request):
             return reswap(retarget(response, "#source-form"), "innerHTML")
         return render(request, TEMPLATE, {"source_form": source_form})
     text = source_form.cleaned_data["readout"]
-    review = importer.build_review(
-        parse_readout(text, today=timezone.localdate()), user=request.user
-    )
+    review = build_review(parse_readout(text, today=timezone.localdate()), user=request.user)
     choices = ReviewChoices.load(request.user)
     context = _context(
         review,
@@ -103,9 +112,7 @@ def _review(request):
 
 def _save(request):
     text = request.POST.get(f"{MEETING_PREFIX}-readout", "")
-    review = importer.build_review(
-        parse_readout(text, today=timezone.localdate()), user=request.user
-    )
+    review = build_review(parse_readout(text, today=timezone.localdate()), user=request.user)
     choices = ReviewChoices.load(request.user)
     meeting_form = MeetingReviewForm(request.POST, prefix=MEETING_PREFIX, choices=choices)
     participants = ParticipantReviewFormSet(
@@ -123,7 +130,7 @@ def _save(request):
         valid = False
     if valid:
         try:
-            result = importer.readout_save(
+            result = readout_save(
                 user=request.user,
                 meeting=meeting_form.meeting_data(review.draft.text),
                 participants=[data for form in participants if (data := form.participant_data())],
@@ -133,10 +140,10 @@ def _save(request):
                     if (data := form.row_data(row.draft.quote, row.draft.position))
                 ],
             )
-        except importer.DuplicateReadoutError as error:
+        except DuplicateReadoutError as error:
             context["duplicate"] = error.meeting
             context["duplicate_refused"] = True
-        except importer.ImportRowError as error:
+        except ImportRowError as error:
             formset = participants if error.section == "participants" else rows
             add_service_errors(_nth_kept(formset, error.index, error.section), error.error)
         except ValidationError as error:
@@ -160,7 +167,7 @@ def _context(review, meeting_form, participants, rows) -> dict:
     return {
         "review": review,
         "draft": review.draft,
-        "parser_notes": importer.review_notes(review.draft),
+        "parser_notes": review_notes(review.draft),
         "duplicate": review.duplicate,
         "meeting_form": meeting_form,
         "participants": participants,
@@ -183,7 +190,7 @@ def _person_match(form):
         family, given, country = (
             form.initial.get(n, "") for n in ("family_name", "given_name", "country")
         )
-    return importer.match_person(family, given, country)
+    return match_person(family, given, country)
 
 
 def _nth_kept(formset, index: int, section: str):
@@ -194,7 +201,7 @@ def _nth_kept(formset, index: int, section: str):
     return kept[index]
 
 
-def _success_message(result: importer.ImportResult) -> str:
+def _success_message(result: ImportResult) -> str:
     return _("Readout imported as “%(meeting)s”: %(commitments)s and %(follow_ups)s.") % {
         "meeting": result.meeting.title,
         "commitments": ngettext(
@@ -211,13 +218,13 @@ def _success_message(result: importer.ImportResult) -> str:
 # Initial values: the parser's draft, with what the database adds ---------------------------------
 
 
-def _meeting_initial(review: importer.Review, text: str) -> dict:
+def _meeting_initial(review: Review, text: str) -> dict:
     meeting = review.draft.meeting
-    start, zone, known = importer.draft_start(review.draft)
+    start, zone, known = draft_start(review.draft)
     return {
         "readout": text,
         "title": meeting.title[:300],
-        "kind": importer.meeting_kind(meeting.kind),
+        "kind": meeting_kind(meeting.kind),
         "series": str(review.series.pk) if review.series else "",
         "starts_at": start,
         "start_time_known": known,
@@ -228,7 +235,7 @@ def _meeting_initial(review: importer.Review, text: str) -> dict:
     }
 
 
-def _participants_initial(review: importer.Review) -> list[dict]:
+def _participants_initial(review: Review) -> list[dict]:
     return [
         {
             "keep": True,
@@ -237,12 +244,12 @@ def _participants_initial(review: importer.Review) -> list[dict]:
             "title": p.title[:250],
             "country": p.country,
         }
-        for p in review.draft.participants[: importer.MAX_PARTICIPANTS]
+        for p in review.draft.participants[:MAX_PARTICIPANTS]
     ]
 
 
-def _rows_initial(review: importer.Review, user) -> list[dict]:
-    division = importer.default_division(user)
+def _rows_initial(review: Review, user) -> list[dict]:
+    division = default_division(user)
     initial = []
     for row in review.rows:
         follow_up = row.default_follow_up
@@ -250,7 +257,7 @@ def _rows_initial(review: importer.Review, user) -> list[dict]:
             {
                 "keep": row.draft.selected,
                 "title": (row.draft.title or row.draft.quote)[:200],
-                "strength": importer.strength_of(row.draft),
+                "strength": strength_of(row.draft),
                 "themes": list(row.draft.themes),
                 "parties": list(row.draft.parties),
                 "lead_division": str(division.pk) if division else "",

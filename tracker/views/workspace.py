@@ -12,13 +12,14 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url
@@ -30,10 +31,8 @@ from ..forms import (
     FollowUpForm,
     ReassignForm,
     StatusUpdateForm,
-    add_service_errors,
 )
 from ..models import (
-    OPEN_STATUSES,
     Commitment,
     Confidence,
     FollowUp,
@@ -44,12 +43,33 @@ from ..models import (
     Theme,
 )
 from ..permissions import division_ids, require
+from ..service_errors import add_service_errors
 from ..timeline import commitment_timeline
+from .pagination import page_of
 
-PAGE_SIZE = 50
 DUE_SOON_DAYS = 14
 UPCOMING_MEETING_DAYS = 30
 SECTION_SIZE = 20
+# The dashboard's lists: the context name of each, its heading, and what it says when empty.
+DASHBOARD_LISTS = (
+    (
+        "mine",
+        gettext_lazy("My open commitments"),
+        gettext_lazy("Nothing open is yours or your divisions’."),
+    ),
+    ("overdue", gettext_lazy("Overdue"), gettext_lazy("Nothing is overdue.")),
+    (
+        "due_soon",
+        gettext_lazy("Due in the next 14 days"),
+        gettext_lazy("Nothing is due in the next 14 days."),
+    ),
+    (
+        "stale",
+        gettext_lazy("Stale: no update for 14 days or more"),
+        gettext_lazy("Every open commitment was updated in the last 14 days."),
+    ),
+    ("red", gettext_lazy("Red confidence"), gettext_lazy("No open commitment is red.")),
+)
 # The longest search text, as in the commitment list's filter form.
 SEARCH_MAX_LENGTH = CommitmentFilterForm.base_fields["q"].max_length
 
@@ -66,44 +86,17 @@ def dashboard(request):
     # The dashboard's short lists show no themes or parties: no prefetching needed.
     commitments = Commitment.objects.select_related("owner", "lead_division")
     my_divisions = division_ids(request.user)
-    mine = commitments.open().filter(Q(owner=request.user) | Q(lead_division__in=my_divisions))
-    activity = StatusUpdate.objects.select_related("commitment", "author").order_by(
-        "-created_at", "-pk"
-    )
-    if my_divisions:
-        activity = activity.filter(commitment__lead_division__in=my_divisions)
-    sections = {
-        "overdue": (commitments.overdue(today), ("target_date", "pk")),
-        "due_soon": (
-            commitments.due_between(today, today + datetime.timedelta(days=DUE_SOON_DAYS)),
-            ("target_date", "pk"),
-        ),
-        "stale": (commitments.stale(now), ("last_update_at", "pk")),
-        "red": (commitments.red(), ("target_date", "pk")),
-    }
-    status_counts = dict(
-        Commitment.objects.active().values_list("status").annotate(n=Count("pk")).order_by()
-    )
+    sections = commitments.attention_sections(now=now, today=today, due_soon_days=DUE_SOON_DAYS)
+    status_counts = Commitment.objects.status_counts()
     by_status = [(status, status_counts.get(status, 0)) for status in Status]
-    by_theme = list(
-        Theme.objects.annotate(
-            n=Count(
-                "commitment",
-                filter=Q(
-                    commitment__is_archived=False,
-                    commitment__status__in=OPEN_STATUSES,
-                ),
-            )
-        ).order_by("-n", "name")
-    )
+    by_theme = list(Theme.objects.with_open_counts())
+    mine = commitments.open_for(request.user, my_divisions).order_by("target_date", "pk")
     context = {
-        "mine": mine.order_by("target_date", "pk")[:SECTION_SIZE],
-        **{
-            name: items.order_by(*order)[:SECTION_SIZE] for name, (items, order) in sections.items()
-        },
+        "mine": mine[:SECTION_SIZE],
+        **{name: items[:SECTION_SIZE] for name, items in sections.items()},
         # The boxes count every item; the lists below them show the first SECTION_SIZE.
-        "counts": {name: items.count() for name, (items, _) in sections.items()},
-        "activity": activity[:15],
+        "counts": {name: items.count() for name, items in sections.items()},
+        "activity": StatusUpdate.objects.recent(my_divisions)[:15],
         "by_status": by_status,
         "status_max": max([n for _, n in by_status] or [0]) or 1,
         "by_theme": by_theme,
@@ -116,6 +109,9 @@ def dashboard(request):
         # The boxes link to the list filtered to the very items they count.
         "due_soon_days": DUE_SOON_DAYS,
     }
+    context["lists"] = [
+        (name, heading, empty, context[name]) for name, heading, empty in DASHBOARD_LISTS
+    ]
     return render(request, "tracker/dashboard.html", context)
 
 
@@ -127,7 +123,7 @@ def commitment_list(request):
     require(request, "tracker.view_workspace")
     form = CommitmentFilterForm(request.GET or None)
     queryset = form.filter(Commitment.objects.for_list().active(), today=timezone.localdate())
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, queryset)
     query = _list_query(request.GET)
     sort = form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else ""
     context = {
@@ -192,7 +188,7 @@ def commitment_detail(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def commitment_update(request, pk: int):
+def commitment_update_form(request, pk: int):
     """The in-place status update; refuses, with an explanation, a save over someone else's."""
     commitment = _commitment_for_page(pk)
     require(request, "tracker.edit_commitment", commitment)
@@ -203,14 +199,7 @@ def commitment_update(request, pk: int):
     if form.is_valid():
         try:
             services.commitment_set_status(
-                commitment=commitment,
-                user=request.user,
-                status=form.cleaned_data["status"],
-                confidence=form.cleaned_data["confidence"],
-                note=form.cleaned_data["note"],
-                evidence_url=form.cleaned_data["evidence_url"],
-                fields=form.field_changes(),
-                expected_version=form.cleaned_data["loaded_version"],
+                commitment=commitment, user=request.user, **form.service_data()
             )
         except services.ConflictError as error:
             conflict = error
@@ -230,10 +219,7 @@ def commitment_update(request, pk: int):
     conflict_rows = None
     if conflict is not None:
         commitment = _commitment_for_page(pk)
-        form = StatusUpdateForm(
-            _reapply(request.POST, conflict.base, commitment), commitment=commitment
-        )
-        form.is_valid()
+        form = StatusUpdateForm.after_conflict(request.POST, conflict.base, commitment)
         conflict_rows = conflict.rows()
     context = _detail_context(
         request, commitment, form=form, conflict=conflict, conflict_rows=conflict_rows
@@ -251,46 +237,11 @@ def commitment_reassign(request, pk: int):
     require(request, "tracker.reassign_commitment", commitment)
     form = ReassignForm(request.POST)
     if form.is_valid():
-        services.commitment_reassign(
-            commitment=commitment,
-            user=request.user,
-            owner=form.cleaned_data["owner"],
-            lead_division=form.cleaned_data["lead_division"],
-            note=form.cleaned_data["note"],
-        )
+        services.commitment_reassign(commitment=commitment, user=request.user, **form.cleaned_data)
         messages.success(request, _("Owner reassigned."))
     else:
         messages.error(request, _("Choose an existing user and division."))
     return redirect(commitment)
-
-
-def _form_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _reapply(posted, base: dict, current: Commitment) -> dict:
-    """The form after a conflict: the current values, with what this editor changed on top.
-
-    A field the editor left as they found it takes the other person's new value; a field they
-    changed keeps their value; the note and evidence are always theirs. Based on the current
-    version, so that saving it again applies their change on top of the other person's.
-    """
-    data = {}
-    for name, current_value in StatusUpdateForm.initial_for(current).items():
-        mine = posted.get(name, "")
-        if name == "loaded_version":
-            data[name] = str(current.version)
-        elif name in base and mine == _form_value(base[name]):
-            data[name] = _form_value(current_value)
-        else:
-            data[name] = mine
-    data["note"] = posted.get("note", "")
-    data["evidence_url"] = posted.get("evidence_url", "")
-    return data
 
 
 @require_http_methods(["GET", "POST"])
@@ -372,14 +323,7 @@ def meeting_search(request):
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def meeting_list(request):
     require(request, "tracker.view_workspace")
-    meetings = (
-        Meeting.objects.select_related("series")
-        .annotate(
-            commitment_count=Count("commitments", distinct=True),
-            follow_up_count=Count("follow_ups", distinct=True),
-        )
-        .order_by("-starts_at")
-    )
+    meetings = Meeting.objects.select_related("series").with_counts().order_by("-starts_at")
     text = request.GET.get("q", "").strip()
     if len(text) > SEARCH_MAX_LENGTH:
         messages.warning(
@@ -390,11 +334,12 @@ def meeting_list(request):
         text = text[:SEARCH_MAX_LENGTH]
     if text:
         meetings = meetings.search(text)
-    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, meetings)
     template = "tracker/meeting_list.html"
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         template += "#meeting-table"
-    return render(request, template, {"page": page, "q": text})
+    query = urlencode({"q": text}) if text else ""
+    return render(request, template, {"page": page, "q": text, "query": query})
 
 
 @require_GET

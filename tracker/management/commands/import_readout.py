@@ -24,9 +24,16 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tracker import readout_import as importer
 from tracker.models import Division
-from tracker.readouts import parse_readout
+from tracker.readout_parser import parse_readout
+from tracker.readout_review import build_review, decode_readout_file, default_division, default_plan
+from tracker.services.readouts import (
+    ImportRowError,
+    lead_divisions,
+    may_import,
+    may_lead,
+    readout_save,
+)
 
 
 class Command(BaseCommand):
@@ -78,19 +85,19 @@ class Command(BaseCommand):
             user = get_user_model().objects.get(username=username.replace("\x00", "\ufffd"))
         except get_user_model().DoesNotExist:
             raise CommandError(f"There is no user “{username}”.") from None
-        if not importer.may_import(user):
+        if not may_import(user):
             raise CommandError(
                 f"“{username}” may not import readouts: that needs the Editor or Manager role "
                 "(permission tracker.import_readout) and an active account. Nothing was saved."
             )
         if not options["division"]:
-            return user, importer.default_division(user)
+            return user, default_division(user)
         try:
             division = Division.objects.get(code=options["division"].replace("\x00", "\ufffd"))
         except Division.DoesNotExist:
             raise CommandError(f"There is no division with code “{options['division']}”.") from None
-        if not importer.may_lead(user, division):
-            own = ", ".join(d.code for d in importer.lead_divisions(user)) or "none"
+        if not may_lead(user, division):
+            own = ", ".join(d.code for d in lead_divisions(user)) or "none"
             raise CommandError(
                 f"“{username}” may not create commitments for division “{division.code}”: an "
                 f"editor's commitments are led by one of their own divisions ({own}). "
@@ -104,22 +111,22 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{name}: cannot be read ({error.strerror or error}).") from None
         try:
-            return importer.decode_readout_file(name, data)
+            return decode_readout_file(name, data)
         except ValidationError as error:
             raise CommandError(f"{name}: {' '.join(error.messages)}") from None
 
     def _save(self, name: str, draft, *, user, division) -> str:
         """Save one file; return why it was refused, or "" when it was saved."""
-        plan = importer.default_plan(importer.build_review(draft, user=user), division=division)
+        plan = default_plan(build_review(draft, user=user), division=division)
         for warning in plan.warnings:
             self.stderr.write(f"{name}: {warning}")
         if plan.meeting is None:
             return f"{name}: no meeting date found; import it on the review screen instead."
         try:
-            result = importer.readout_save(
+            result = readout_save(
                 user=user, meeting=plan.meeting, participants=plan.participants, rows=plan.rows
             )
-        except importer.ImportRowError as error:
+        except ImportRowError as error:
             what = "participant" if error.section == "participants" else "commitment"
             return f"{name}: {what} {error.index + 1}: {' '.join(error.messages)}"
         except ValidationError as error:

@@ -1,23 +1,21 @@
-"""Load the demo data and give the demo log-ins their passwords; safe to run again.
+"""Load the demo (fixtures/demo/, see tracker.demo) and print its log-ins; safe to run again.
 
-The fixture carries fixed primary keys, so loading it again overwrites the same rows instead of
-adding new ones.
+On a database without meetings or commitments the demo is written, its recent weeks dated from
+today. Run again, it leaves the data as it is and only resets the demo passwords; a fresh
+database (delete db.sqlite3, then `make run`) gives a demo dated from the new day.
 """
 
 import os
 
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.test.utils import override_settings
 
-from .build_demo import DEMO_LOGINS, FIXTURE, USERS
+from tracker import demo
 
 ROLE_LABELS = {None: "Admin (admin site)", "Data entry": "Data entry (admin site)"}
 
 
 class Command(BaseCommand):
-    help = "Load fixtures/demo.json and set the demo users' passwords."
+    help = "Write the demo data on an empty database and set the demo users' passwords."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -28,19 +26,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host: str = "127.0.0.1:8000", **options):
-        # The fixture carries the change history itself; history recorded while loading (the
-        # many-to-many fields fire signals even on raw loads) would collide with it.
-        with override_settings(SIMPLE_HISTORY_ENABLED=False):
-            call_command("loaddata", str(FIXTURE), verbosity=0)
-        user_model = get_user_model()
-        rows = []
-        for username, password in DEMO_LOGINS.items():
-            user = user_model.objects.get(username=username)
-            user.set_password(password)
-            user.save(update_fields=["password"])
-            role = USERS[username][2]
-            rows.append((ROLE_LABELS.get(role, role), username, password))
-        self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Log in at http://{host}/"))
-        for role, username, password in rows:
-            self.stdout.write(f"  {role:<24} user: {username:<10} password: {password}")
+        accounts, written = demo.load()
+        if written:
+            self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Log in at http://{host}/"))
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(f"The database already holds data. Log in at http://{host}/")
+            )
+            self.stdout.write(
+                "  (left as it is: for a demo dated from today, delete db.sqlite3 and run again)"
+            )
+        for username, spec in accounts.items():
+            if "password" in spec:
+                role = ROLE_LABELS.get(spec.get("role"), spec.get("role"))
+                self.stdout.write(f"  {role:<24} user: {username:<10} password: {spec['password']}")
         self.stdout.write(f"  The admin site (data entry) is at http://{host}/admin/")

@@ -11,14 +11,18 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from tracker import reports
-from tracker.models import Division, ReportFormat, Theme
-
-EMAILED_FORMATS = (ReportFormat.PDF, ReportFormat.XLSX)
+from tracker import services
+from tracker.models import Division, Theme
+from tracker.report import (
+    FORMATS,
+    check_formats,
+    file_name,
+    last_complete_week,
+    normalise_week,
+)
 
 
 class Command(BaseCommand):
@@ -37,7 +41,7 @@ class Command(BaseCommand):
             action="append",
             dest="formats",
             metavar="FORMAT",
-            help=f"{', '.join(reports.FORMATS)}; repeat or separate with commas (default: all).",
+            help=f"{', '.join(FORMATS)}; repeat or separate with commas (default: all).",
         )
         parser.add_argument(
             "--output",
@@ -59,11 +63,9 @@ class Command(BaseCommand):
 
     def _handle(self, **options):
         try:
-            week = reports.normalise_week(options["week"] or reports.last_complete_week())
-            formats = reports.check_formats(
-                part
-                for value in (options["formats"] or reports.FORMATS)
-                for part in value.split(",")
+            week = normalise_week(options["week"] or last_complete_week())
+            formats = check_formats(
+                part for value in (options["formats"] or FORMATS) for part in value.split(",")
             )
         except ValueError as error:
             raise CommandError(str(error)) from None
@@ -78,17 +80,17 @@ class Command(BaseCommand):
             )
         targets = self._targets(options["output"], formats)
 
-        rendered = set(formats) | (set(EMAILED_FORMATS) if options["email"] else set())
+        emailed = set(services.EMAILED_FORMATS) if options["email"] else set()
         try:
-            issued = reports.report_issue(
-                week=week, division=division, theme=theme, user=user, formats=rendered
+            issued = services.report_issue(
+                week=week, division=division, theme=theme, user=user, formats={*formats, *emailed}
             )
         except ValueError as error:
             raise CommandError(str(error)) from None
-        files = {f.format: f for f in issued.files.all()}
         if isinstance(targets, Path):
-            targets = {fmt: targets / reports.file_name(issued.file_stem, fmt) for fmt in formats}
+            targets = {fmt: targets / file_name(issued, fmt) for fmt in formats}
 
+        files = {f.format: f for f in issued.files.filter(format__in=formats)}
         for fmt, path in targets.items():
             try:
                 path.write_bytes(bytes(files[fmt].content))
@@ -97,21 +99,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{path}  sha256={files[fmt].sha256}")
 
         if options["email"]:
-            message = EmailMessage(
-                subject=f"Weekly status report {week}",
-                body=(
-                    f"The weekly status report for {week} is attached (PDF and XLSX).\n"
-                    f"Issued report #{issued.pk}; it can be downloaded again from the tracker.\n"
-                ),
-                to=recipients,
-            )
-            for fmt in EMAILED_FORMATS:
-                message.attach(
-                    reports.file_name(issued.file_stem, fmt),
-                    bytes(files[fmt].content),
-                    reports.CONTENT_TYPES[fmt].split(";")[0],
-                )
-            message.send()
+            services.report_send(issued=issued, recipients=recipients)
             self.stdout.write(f"Sent to {', '.join(recipients)}.")
         self.stdout.write(self.style.SUCCESS(f"Issued report #{issued.pk} for {week}."))
 

@@ -1,0 +1,79 @@
+"""The tracker's entities, one module per role; every name is importable from here.
+
+Reads live as chainable QuerySet methods (`querysets`); every write with side effects goes
+through `tracker.services`, so that a status change always writes its journal entry.
+"""
+
+from .choices import (
+    ALLOWED_TRANSITIONS,
+    CLOSED_STATUSES,
+    NOTE_REQUIRED_STATUSES,
+    OPEN_STATUSES,
+    Confidence,
+    FollowUpOutcome,
+    MeetingFormat,
+    MeetingKind,
+    ReportFormat,
+    Status,
+    Strength,
+)
+from .commitments import (
+    COMMITMENT_FIELDS,
+    COMMITMENT_M2M_FIELDS,
+    EDITABLE_FIELD_NAMES,
+    Commitment,
+    FollowUp,
+    StatusMove,
+    StatusUpdate,
+)
+from .meetings import JAPAN_TIME_ZONE, Meeting, Participation, Person, validate_time_zone
+from .querysets import (
+    STALE_AFTER_DAYS,
+    CommitmentQuerySet,
+    MeetingQuerySet,
+    StatusUpdateQuerySet,
+    ThemeQuerySet,
+    open_commitments,
+)
+from .reference import Country, Division, MeetingSeries, NamedReference, Theme
+from .reports import IssuedReport, IssuedReportFile, report_file_stem
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "CLOSED_STATUSES",
+    "COMMITMENT_FIELDS",
+    "COMMITMENT_M2M_FIELDS",
+    "EDITABLE_FIELD_NAMES",
+    "JAPAN_TIME_ZONE",
+    "NOTE_REQUIRED_STATUSES",
+    "OPEN_STATUSES",
+    "STALE_AFTER_DAYS",
+    "Commitment",
+    "CommitmentQuerySet",
+    "Confidence",
+    "Country",
+    "Division",
+    "FollowUp",
+    "FollowUpOutcome",
+    "IssuedReport",
+    "IssuedReportFile",
+    "Meeting",
+    "MeetingFormat",
+    "MeetingKind",
+    "MeetingQuerySet",
+    "MeetingSeries",
+    "NamedReference",
+    "Participation",
+    "Person",
+    "ReportFormat",
+    "Status",
+    "StatusMove",
+    "StatusUpdate",
+    "StatusUpdateQuerySet",
+    "Strength",
+    "Theme",
+    "ThemeQuerySet",
+    "open_commitments",
+    "report_file_stem",
+    "validate_time_zone",
+]
