@@ -25,7 +25,6 @@ from .models import (
     Theme,
 )
 from .names import display_name, user_name
-from .service_errors import add_service_errors  # noqa: F401 - the readout view imports it here
 
 OPEN = "open"
 # Ten years: the farthest "due within" a list is asked for.

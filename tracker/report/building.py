@@ -477,8 +477,11 @@ def _group_by_theme(rows: list[CommitmentRow], *, theme: Theme | None) -> list[T
                 groups[name].append(row)
         else:
             without.append(row)
-    key = lambda r: (date_key(r.target_date), r.title, r.pk)  # noqa: E731
-    result = [ThemeGroup(name, sorted(group, key=key)) for name, group in sorted(groups.items())]
+
+    def by_target(rows: list[CommitmentRow]) -> list[CommitmentRow]:
+        return sorted(rows, key=lambda r: (date_key(r.target_date), r.title, r.pk))
+
+    result = [ThemeGroup(name, by_target(group)) for name, group in sorted(groups.items())]
     if without:
-        result.append(ThemeGroup(_("No theme"), sorted(without, key=key)))
+        result.append(ThemeGroup(_("No theme"), by_target(without)))
     return result

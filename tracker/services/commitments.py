@@ -67,17 +67,25 @@ def commitment_save_new(
         author=user,
         created_at=commitment.created_at,
         status_from="",
-        status_to=commitment.status,
         confidence_from="",
-        confidence_to=commitment.confidence,
         note=note or _("Recorded from %(meeting)s.") % {"meeting": commitment.origin_meeting},
     )
     return commitment
 
 
-def _journal(**fields: Any) -> StatusUpdate:
-    """Append a validated journal entry (its note within the limits like any other text)."""
-    entry = StatusUpdate(**fields)
+def _journal(*, commitment: Commitment, **fields: Any) -> StatusUpdate:
+    """Append a validated journal entry (its note within the limits like any other text); a
+    status or confidence it does not name is the commitment's own, unmoved."""
+    entry = StatusUpdate(
+        commitment=commitment,
+        **{
+            "status_from": commitment.status,
+            "status_to": commitment.status,
+            "confidence_from": commitment.confidence,
+            "confidence_to": commitment.confidence,
+            **fields,
+        },
+    )
     entry.full_clean()
     entry.save()
     return entry
@@ -293,10 +301,6 @@ def commitment_reassign(
     _journal(
         commitment=current,
         author=user,
-        status_from=current.status,
-        status_to=current.status,
-        confidence_from=current.confidence,
-        confidence_to=current.confidence,
         note=note
         or _("Owner changed from %(old)s to %(new)s.")
         % {

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from ..models import (
     FollowUp,
     Meeting,
 )
+from .records import record_delete
 
 # What an edit of a follow-up may change (who recorded it and when stay).
 FOLLOWUP_FIELDS = ("meeting", "outcome", "note", "quote")
@@ -111,9 +112,11 @@ def followup_edit(
     return current
 
 
-@transaction.atomic
 def followup_delete(*, follow_up: FollowUp, user: AbstractBaseUser) -> None:
     """Remove a follow-up linked by mistake (the admin's delete; clerks have no such right)."""
-    if not user.has_perm("tracker.delete_followup"):
-        raise PermissionDenied(_("You may not remove follow-ups."))
-    FollowUp.objects.filter(pk=follow_up.pk).delete()
+    record_delete(
+        instance=follow_up,
+        user=user,
+        permission="tracker.delete_followup",
+        refusal=_("You may not remove follow-ups."),
+    )

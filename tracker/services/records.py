@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
 from .history import set_history_user
@@ -33,6 +34,18 @@ def _split(model: type[models.Model], data: dict[str, Any]) -> tuple[dict, dict]
     )
 
 
+def _save(instance: models.Model, user: AbstractBaseUser | None, changed: Mapping) -> None:
+    if instance.pk is None or changed:
+        instance.full_clean()
+        set_history_user(instance, user)
+        instance.save()
+
+
+def _set_many(instance: models.Model, many: Mapping[str, Any]) -> None:
+    for name, values in many.items():
+        getattr(instance, name).set(values)
+
+
 @transaction.atomic
 def record_create[Model: models.Model](
     *,
@@ -43,11 +56,8 @@ def record_create[Model: models.Model](
 ) -> Model:
     plain, many = _split(model, only(data, fields))
     instance = model(**plain)
-    instance.full_clean()
-    set_history_user(instance, user)
-    instance.save()
-    for name, values in many.items():
-        getattr(instance, name).set(values)
+    _save(instance, user, plain)
+    _set_many(instance, many)
     return instance
 
 
@@ -67,17 +77,22 @@ def record_update[Model: models.Model](
     changed = {k: v for k, v in plain.items() if getattr(current, k) != v}
     for name, value in changed.items():
         setattr(current, name, value)
-    if changed:
-        current.full_clean()
-        set_history_user(current, user)
-        current.save()
-    for name, values in many.items():
-        getattr(current, name).set(values)
+    _save(current, user, changed)
+    _set_many(current, many)
     return current
 
 
 @transaction.atomic
-def record_delete(*, instance: models.Model, user: AbstractBaseUser | None) -> None:
-    """Delete a row (the admin's delete, for those allowed it), the user in the change history."""
+def record_delete(
+    *,
+    instance: models.Model,
+    user: AbstractBaseUser | None,
+    permission: str = "",
+    refusal: str = "",
+) -> None:
+    """Delete a row, the user in the change history; with `permission`, refused (`refusal`)
+    to a user without it (the admin checks its own delete permission before calling)."""
+    if permission and not (user is not None and user.has_perm(permission)):
+        raise PermissionDenied(refusal)
     set_history_user(instance, user)
     instance.delete()

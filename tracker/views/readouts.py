@@ -17,7 +17,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from ..forms import add_service_errors
 from ..permissions import require
 from ..readout_forms import (
     NEW_COMMITMENT,
@@ -39,6 +38,7 @@ from ..readout_review import (
     meeting_kind,
     strength_of,
 )
+from ..service_errors import add_service_errors
 from ..services.readouts import DuplicateReadoutError, ImportResult, ImportRowError, readout_save
 
 TEMPLATE = "tracker/readout_import.html"
