@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from .models import Commitment, Meeting, MeetingKind, MeetingSeries, Person
 from .readout_parser import STRENGTH_PHRASES, MentionDraft
+from .readout_parser.words import MATCHING_STOP_WORDS
 
 MAX_CANDIDATES = 2
 
@@ -40,21 +41,9 @@ _SERIES_KINDS = frozenset(
 )
 
 _WORD_RE = re.compile(r"[^\W_]+")
-# Words every readout repeats: they say nothing about which commitment a sentence restates.
-_STOPWORDS = frozenset(
-    """
-    a about above across after again against all also among an and any are as at be been being
-    both but by can continue continued could did do does during each either for from further had
-    has have he her his how i if in including into is it its itself more most must no nor not of
-    on once only or other our out over own same she should so some such than that the their them
-    then there these they this those through to too toward towards under until up upon very was
-    we were what when where which while who whom why will with would you
-    two ministers minister leaders leader secretary president prime foreign sides side countries
-    country japan japanese united states america american u.s us government governments meeting
-    meetings close closely work working together between well important importance commitment
-    commitments intention determination regarding view various levels level
-    """.split()  # noqa: SIM905 - a word list reads better as prose than as 150 quoted strings
-) | frozenset(
+# Words every readout repeats, and the strength phrases' words: they say nothing about which
+# commitment a sentence restates.
+_STOPWORDS = frozenset(MATCHING_STOP_WORDS) | frozenset(
     word.casefold()
     for phrases in STRENGTH_PHRASES.values()
     for phrase in phrases

@@ -500,3 +500,17 @@ MENTION_STOP_WORDS = (
     "Following", "Regarding", "Based", "As", "With", "For", "To", "From", "And", "Of", "Recent",
     "recent", "the",
 )  # fmt: skip
+# Words every readout repeats, left out when a sentence is matched to the commitment it restates
+# (lower case).
+MATCHING_STOP_WORDS = """
+    a about above across after again against all also among an and any are as at be been being
+    both but by can continue continued could did do does during each either for from further had
+    has have he her his how i if in including into is it its itself more most must no nor not of
+    on once only or other our out over own same she should so some such than that the their them
+    then there these they this those through to too toward towards under until up upon very was
+    we were what when where which while who whom why will with would you
+    two ministers minister leaders leader secretary president prime foreign sides side countries
+    country japan japanese united states america american u.s us government governments meeting
+    meetings close closely work working together between well important importance commitment
+    commitments intention determination regarding view various levels level
+""".split()  # noqa: SIM905 - a word list reads better as prose
