@@ -13,7 +13,7 @@ BASE_PYTHON := $(shell \
 DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1:8000
 
-.PHONY: help system-packages install run demo test test-sqlite test-postgres lint format check-deploy messages bench clean
+.PHONY: help system-packages install run demo test test-sqlite test-postgres lint format check-deploy messages bench bench-web clean
 
 help:
 	@echo "make run    set up .venv, a SQLite database with demo data and demo users, serve on http://$(HOST)"
@@ -86,6 +86,11 @@ messages: install
 
 bench: install
 	$(PY) benchmarks/bench_report.py
+
+# The load benchmark (docs/benchmarks.md): gunicorn under wrk, PostgreSQL unless
+# BENCH_ARGS says otherwise, e.g. BENCH_ARGS="--db both --seconds 30".
+bench-web: install
+	$(PY) benchmarks/bench_web.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache

@@ -6,6 +6,7 @@ import zoneinfo
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import Q
 from django.utils import timezone
 
 from tracker import models, services
@@ -148,6 +149,15 @@ class StatusUpdateFactory(factory.django.DjangoModelFactory):
     confidence_from = models.Confidence.GREEN
     confidence_to = models.Confidence.GREEN
     note = "Work began."
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Keep the commitment's last update time as the journal service would.
+        entry = super()._create(model_class, *args, **kwargs)
+        models.Commitment.objects.filter(pk=entry.commitment_id).filter(
+            Q(last_update_at__isnull=True) | Q(last_update_at__lt=entry.created_at)
+        ).update(last_update_at=entry.created_at)
+        return entry
 
 
 def aware(value: str, zone: str = "Asia/Tokyo") -> datetime.datetime:

@@ -26,6 +26,7 @@ from tracker import services
 from tracker.forms import ReassignForm
 from tracker.middleware import LAST_SEEN_KEY
 from tracker.models import Commitment, Confidence, FollowUp, Status
+from tracker.timeline import TIMELINE_PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -425,32 +426,44 @@ def test_viewer_sees_no_update_form(client, viewer, commitment):
     assert "Link a follow-up meeting" not in response.text
 
 
-@pytest.mark.parametrize("rows", [2, 20])
+@pytest.mark.parametrize("rows", [20, 1000])
 def test_detail_query_count_is_pinned(
     editor_client, editor, commitment, rows, django_assert_num_queries
 ):
+    """A story of 1,000 updates costs the page what one of 20 does: it shows the newest page."""
+    manager = UserFactory(roles=["Manager"])
     for i in range(rows):
-        _set_status(
+        commitment = _set_status(
             commitment,
-            UserFactory(roles=["Manager"]),
+            manager,
             status="in_progress",
             note=f"Note {i}",
             fields={"next_step": f"Step {i}"},
         )
-        FollowUpFactory(
-            commitment=commitment,
-            meeting=MeetingFactory(
-                starts_at=commitment.origin_meeting.starts_at + datetime.timedelta(days=i + 1)
-            ),
-        )
+        if i % 5 == 0:
+            FollowUpFactory(
+                commitment=commitment,
+                meeting=MeetingFactory(
+                    starts_at=commitment.origin_meeting.starts_at + datetime.timedelta(days=i + 1)
+                ),
+            )
     editor_client.get(commitment.get_absolute_url())
     with django_assert_num_queries(DETAIL_QUERIES):
-        editor_client.get(commitment.get_absolute_url())
+        response = editor_client.get(commitment.get_absolute_url())
+    # The opening entry, one entry and one change a row, a follow-up every fifth row.
+    assert len(response.context["timeline"]) == min(1 + rows * 2 + rows // 5, TIMELINE_PAGE_SIZE)
+    older = response.context["timeline_page"].older
+    if older is not None:
+        with django_assert_num_queries(DETAIL_OLDER_QUERIES):
+            editor_client.get(commitment.get_absolute_url(), {"before": older.token()}, **HTMX)
 
 
 # Session, user, roles, divisions, the commitment with themes, parties and follow-ups, journal,
 # history, related names for history changes, and the meeting list for the aside.
 DETAIL_QUERIES = 12
+# The lines "Show older" adds: session, user, roles, the commitment with themes, parties and
+# follow-ups, a page of the journal and of the history.
+DETAIL_OLDER_QUERIES = 8
 
 
 # In-place update ----------------------------------------------------------------------------------
@@ -544,9 +557,10 @@ def test_status_change_query_count_is_pinned(
 
 
 # Session, user, roles, divisions and the commitment (with themes, parties, follow-ups); the
-# save: savepoint, row lock, four foreign-key checks of full_clean, the row, its history row and
-# m2m snapshot (2), the journal entry, the re-read, release; then the card: the commitment with
-# themes, parties and follow-ups, journal, history, and the names in its changes.
+# save: savepoint, row lock, four foreign-key checks of full_clean, the row (with its last update
+# time), its history row and m2m snapshot (2), the journal entry, the re-read, release; then the
+# card: the commitment with themes, parties and follow-ups, journal, history, and the names in
+# its changes.
 STATUS_CHANGE_QUERIES = 27
 
 

@@ -132,7 +132,6 @@ class CommitmentFilterForm(forms.Form):
     def filter(self, queryset, *, today):
         """Apply the valid filters; an invalid one is ignored (the form shows its error)."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        queryset = queryset.with_last_update()
         if text := data.get("q", "").strip():
             queryset = queryset.search(text)
         status = data.get("status")

@@ -4,7 +4,6 @@ owner) on a selection."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import Max
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -129,14 +128,9 @@ class CommitmentAdmin(
         (_("Record"), {"fields": ("version", "created_at", "updated_at", "loaded_version")}),
     )
 
-    def get_queryset(self, request):
-        return (
-            super().get_queryset(request).annotate(_last_update=Max("status_updates__created_at"))
-        )
-
-    @admin.display(description=_("last update"), ordering="_last_update")
+    @admin.display(description=_("last update"), ordering="last_update_at")
     def last_update(self, commitment: Commitment) -> str:
-        return datetime_text(commitment._last_update)
+        return datetime_text(commitment.last_update_at)
 
     @admin.display(description=_("owner"), ordering="owner__last_name", empty_value="—")
     def owner_name(self, commitment: Commitment) -> str | None:

@@ -115,6 +115,11 @@ class Commitment(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The newest journal entry's time, kept by the service that writes the journal: the lists
+    # sort and filter by it without reading the journal.
+    last_update_at = models.DateTimeField(
+        _("last update"), null=True, blank=True, editable=False, db_index=True
+    )
 
     history = HistoricalRecords(m2m_fields=[themes, parties])
     objects = CommitmentQuerySet.as_manager()
@@ -126,6 +131,15 @@ class Commitment(models.Model):
         indexes = [
             models.Index(fields=["status", "target_date"], name="commitment_status_target"),
             models.Index(fields=["lead_division", "status"], name="commitment_division_status"),
+            models.Index(fields=["owner", "status"], name="commitment_owner_status"),
+            models.Index(fields=["confidence", "status"], name="commitment_confidence_status"),
+            # The dashboard's lists and the list sorted by target date read the open items in
+            # target-date order, from the first: these stop after the rows shown.
+            models.Index(
+                fields=["target_date", "id"],
+                condition=models.Q(is_archived=False, status__in=sorted(OPEN_STATUSES)),
+                name="commitment_open_target",
+            ),
         ]
 
     def __str__(self) -> str:

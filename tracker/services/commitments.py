@@ -61,6 +61,8 @@ def commitment_save_new(
     """Save a commitment built elsewhere (a form, an import) and open its journal."""
     commitment.full_clean()
     set_history_user(commitment, user)
+    # The opening entry's time, saved with the row.
+    _move_last_update(commitment, commitment.created_at)
     commitment.save()
     _journal(
         commitment=commitment,
@@ -87,8 +89,28 @@ def _journal(*, commitment: Commitment, **fields: Any) -> StatusUpdate:
         },
     )
     entry.full_clean()
-    entry.save()
+    _append(entry)
     return entry
+
+
+def _append(entry: StatusUpdate) -> None:
+    """Save a journal entry and move its commitment's `last_update_at` up to it, in the caller's
+    transaction. Every caller holds the commitment's row locked or has just created it, so the
+    time in memory is the stored one: a row saved with the time already set needs no UPDATE."""
+    entry.save()
+    commitment = entry.commitment
+    if _move_last_update(commitment, entry.created_at):
+        # A queryset update: neither a new version nor a history record.
+        Commitment.objects.filter(pk=commitment.pk).update(last_update_at=entry.created_at)
+
+
+def _move_last_update(commitment: Commitment, at: datetime.datetime) -> bool:
+    """Move the commitment's last update time, in memory, up to `at` (an entry dated before the
+    newest leaves it); whether it moved."""
+    if commitment.last_update_at is not None and commitment.last_update_at >= at:
+        return False
+    commitment.last_update_at = at
+    return True
 
 
 @transaction.atomic
@@ -231,6 +253,9 @@ def commitment_edit(
         # The row is locked (select_for_update), so this increment cannot race.
         current.version += 1
         set_history_user(current, user)
+        if entry is not None:
+            # Saved with the row: the entry then needs no UPDATE of its own.
+            _move_last_update(current, entry.created_at)
         # One history record per edit, written by save() with the new themes and parties in it:
         # setting them first, unrecorded, keeps a half-applied edit out of the history.
         current.skip_history_when_saving = True
@@ -240,7 +265,7 @@ def commitment_edit(
         del current.skip_history_when_saving
         current.save()
     if entry is not None:
-        entry.save()
+        _append(entry)
     commitment.refresh_from_db()
     return current
 

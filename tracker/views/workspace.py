@@ -44,7 +44,7 @@ from ..models import (
 )
 from ..permissions import division_ids, require
 from ..service_errors import add_service_errors
-from ..timeline import commitment_timeline
+from ..timeline import TimelineKey, commitment_timeline
 from .pagination import page_of
 
 DUE_SOON_DAYS = 14
@@ -148,9 +148,7 @@ def commitment_list(request):
 
 def _commitment_for_page(pk: int) -> Commitment:
     return get_object_or_404(
-        Commitment.objects.for_list()
-        .with_last_update()
-        .prefetch_related(
+        Commitment.objects.for_list().prefetch_related(
             Prefetch(
                 "follow_ups",
                 queryset=FollowUp.objects.select_related("meeting", "recorded_by"),
@@ -162,9 +160,11 @@ def _commitment_for_page(pk: int) -> Commitment:
 
 def _detail_context(request, commitment: Commitment, **extra) -> dict:
     can_edit = request.user.has_perm("tracker.edit_commitment", commitment)
+    timeline = extra.pop("timeline", None) or commitment_timeline(commitment)
     return {
         "commitment": commitment,
-        "timeline": commitment_timeline(commitment),
+        "timeline": timeline.entries,
+        "timeline_page": timeline,
         "can_edit": can_edit,
         "can_link": request.user.has_perm("tracker.link_followup", commitment),
         "form": extra.pop("form", None)
@@ -180,10 +180,28 @@ def _detail_context(request, commitment: Commitment, **extra) -> dict:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def commitment_detail(request, pk: int):
+    """The commitment with the newest page of its timeline; `?before=` starts the timeline further
+    back (htmx asks for just those lines, to add them), `?timeline=all` shows all of it."""
     require(request, "tracker.view_workspace")
     commitment = _commitment_for_page(pk)
-    return render(request, "tracker/commitment_detail.html", _detail_context(request, commitment))
+    before = TimelineKey.from_token(request.GET.get("before", ""))
+    if request.GET.get("timeline") == "all":
+        timeline = commitment_timeline(commitment, limit=None)
+    else:
+        timeline = commitment_timeline(commitment, before=before)
+    if before is not None and request.htmx and not request.htmx.boosted:
+        return render(
+            request,
+            "tracker/_timeline.html",
+            {"commitment": commitment, "timeline": timeline.entries, "timeline_page": timeline},
+        )
+    return render(
+        request,
+        "tracker/commitment_detail.html",
+        _detail_context(request, commitment, timeline=timeline),
+    )
 
 
 @require_http_methods(["GET", "POST"])
