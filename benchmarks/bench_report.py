@@ -8,6 +8,10 @@ SQLite: a fresh database file in a temporary directory. PostgreSQL (DATABASE_URL
 a throw-away test database next to the named one and drops it afterwards, so real data is never
 touched. Every status update also writes a history row, as the service does, so the history table
 is as large as it would be in use.
+
+Besides each step's time it prints the raw query (every commitment in the report with the columns
+the CSV writes, `list(values_list(...))`, no as-of rules) and each download's time (build and
+write, as the view does) as a multiple of it, and the report page through the test client.
 """
 
 from __future__ import annotations
@@ -71,13 +75,19 @@ def run(args, connection) -> None:
     )
 
     results: list[tuple[str, float, str]] = []
+    raw = _best(lambda: _raw_query(week_end))
+    results.append(("raw query", raw, f"{len(_raw_query(week_end))} rows, the ratios' unit"))
     reset_queries()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         report = reports.build_report(week=week, now=now)
-        elapsed = time.perf_counter() - started
+        build = time.perf_counter() - started
     results.append(
-        ("build_report", elapsed, f"{len(queries)} queries, {len(report.open_rows)} open rows")
+        (
+            "build_report",
+            build,
+            f"{len(queries)} queries, {len(report.open_rows)} open rows, {build / raw:.0f}× raw",
+        )
     )
 
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
@@ -93,7 +103,11 @@ def run(args, connection) -> None:
         started = time.perf_counter()
         content = write()
         elapsed = time.perf_counter() - started
-        results.append((fmt, elapsed, f"{len(content) / 1e6:.1f} MB"))
+        note = f"{len(content) / 1e6:.1f} MB"
+        if fmt in ("csv", "xlsx"):
+            ratios = elapsed / raw, (build + elapsed) / raw
+            note += ", write {:.0f}× raw, build + write {:.0f}× raw".format(*ratios)
+        results.append((fmt, elapsed, note))
 
     # Peak memory while streaming the CSV (the report rows are already in memory): chunks are
     # dropped as they go, as StreamingHttpResponse does.
@@ -104,10 +118,69 @@ def run(args, connection) -> None:
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     results.append(("csv stream", 0.0, f"peak {peak / 1024:.0f} KiB for {size / 1e6:.1f} MB"))
+    results.extend(_page(week, connection))
 
     print(f"\n{'step':<14}{'seconds':>9}  notes")
     for name, elapsed, note in results:
         print(f"{name:<14}{elapsed:>9.2f}  {note}")
+
+
+def _best(run, times: int = 3) -> float:
+    best = float("inf")
+    for _ in range(times):
+        started = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _raw_query(week_end) -> list:
+    """The report's rows without its rules: each commitment with the columns the CSV writes."""
+    from tracker.models import Commitment
+
+    return list(
+        Commitment.objects.filter(created_at__lt=week_end).values_list(
+            "pk",
+            "title",
+            "origin_meeting__title",
+            "origin_meeting__starts_at",
+            "owner__first_name",
+            "owner__last_name",
+            "lead_division__name",
+            "status",
+            "confidence",
+            "target_date",
+            "updated_at",
+            "next_step",
+        )
+    )
+
+
+def _page(week, connection) -> list[tuple[str, float, str]]:
+    """The report page and one "Show more" fragment, through the test client, as a manager."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.urls import reverse
+
+    setup_test_environment()
+    user = get_user_model().objects.create_superuser("bench-manager", "", "x")
+    client = Client()
+    client.force_login(user)
+    client.get(reverse("report"), {"week": week})  # the session's first write
+    results = []
+    for name, params, headers in (
+        ("page", {"week": week}, {}),
+        ("page, more", {"week": week, "open": 100, "part": "open"}, {"HTTP_HX_REQUEST": "true"}),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(reverse("report"), params, **headers)
+            elapsed = time.perf_counter() - started
+        assert response.status_code == 200, response.status_code
+        size = len(response.content)
+        results.append((name, elapsed, f"{len(queries)} queries, {size / 1e6:.2f} MB"))
+    return results
 
 
 def build_data(args, *, week_end, now, user_model) -> str:

@@ -845,9 +845,10 @@ def busy_meeting(db):
 # each row the admin's autocomplete widgets looking up what they show as selected.
 MEETING_CHANGE_PAGE_QUERIES = 22
 # The page's validation (each row's choices and unique checks), then the meeting's and the changed
-# commitment's saves through their services, each under a savepoint, and the admin's log.
-MEETING_CHANGE_POST_QUERIES = 58
-COMMITMENT_CHANGE_POST_QUERIES = 24
+# commitment's saves through their services, each under a savepoint, and the admin's log. A
+# changed title or next step rewrites the search document: the journal's notes, then the upsert.
+MEETING_CHANGE_POST_QUERIES = 60
+COMMITMENT_CHANGE_POST_QUERIES = 26
 
 
 def test_meeting_change_page_query_count_is_pinned(

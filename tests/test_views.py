@@ -558,10 +558,10 @@ def test_status_change_query_count_is_pinned(
 
 # Session, user, roles, divisions and the commitment (with themes, parties, follow-ups); the
 # save: savepoint, row lock, four foreign-key checks of full_clean, the row (with its last update
-# time), its history row and m2m snapshot (2), the journal entry, the re-read, release; then the
-# card: the commitment with themes, parties and follow-ups, journal, history, and the names in
-# its changes.
-STATUS_CHANGE_QUERIES = 27
+# time), its history row and m2m snapshot (2), the journal entry, its note added to the search
+# document, the re-read, release; then the card: the commitment with themes, parties and
+# follow-ups, journal, history, and the names in its changes.
+STATUS_CHANGE_QUERIES = 28
 
 
 def _expire_idle(client) -> None:

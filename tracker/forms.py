@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +24,9 @@ from .models import (
     StatusUpdate,
     Theme,
 )
-from .names import display_name, user_name
+from .models.meetings import meeting_label
+from .names import display_name, format_user_name, user_name
+from .widgets import QuickSelect, RowChoiceField
 
 OPEN = "open"
 # Ten years: the farthest "due within" a list is asked for.
@@ -63,8 +65,18 @@ DEFAULT_SORT = "meeting"
 STALE_HELP = _("Open items with no update for 14 days or more.")
 
 
+def _with_commitments(model, field: str):
+    """The rows of `model` that some commitment points at through `field`: a semi-join on the
+    foreign key's index, where a join with DISTINCT would read every commitment."""
+    return model.objects.filter(Exists(Commitment.objects.filter(**{field: OuterRef("pk")})))
+
+
 class CommitmentFilterForm(forms.Form):
-    """The list's filters; every one is a GET parameter, so a filtered view is a shareable URL."""
+    """The list's filters; every one is a GET parameter, so a filtered view is a shareable URL.
+
+    Rendered on every page of the list, with hundreds of meetings to choose from: the selects
+    render their options in Python (QuickSelect), and read only the columns their labels show.
+    """
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(
@@ -81,16 +93,20 @@ class CommitmentFilterForm(forms.Form):
     division = forms.ModelChoiceField(
         label=_("Division"), required=False, queryset=Division.objects.all(), empty_label=_("Any")
     )
-    owner = forms.ModelChoiceField(
+    owner = RowChoiceField(
         label=_("Owner"),
         required=False,
-        queryset=get_user_model().objects.filter(owned_commitments__isnull=False).distinct(),
+        queryset=_with_commitments(get_user_model(), "owner"),
+        label_fields=("first_name", "last_name", "username"),
+        label_from_row=format_user_name,
         empty_label=_("Any"),
     )
-    meeting = forms.ModelChoiceField(
+    meeting = RowChoiceField(
         label=_("Origin meeting"),
         required=False,
-        queryset=Meeting.objects.filter(commitments__isnull=False).distinct(),
+        queryset=_with_commitments(Meeting, "origin_meeting"),
+        label_fields=("title", "starts_at", "time_zone"),
+        label_from_row=meeting_label,
         empty_label=_("Any"),
     )
     party = forms.ModelChoiceField(
@@ -125,7 +141,9 @@ class CommitmentFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].label_from_instance = user_name
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.widget.choices)
         for name in ("theme", "division", "party"):
             self.fields[name].label_from_instance = display_name
 

@@ -183,6 +183,29 @@ if _axes_proxies:
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
+# State every app server must see alike: sessions and the lock-out's failure counts. Without
+# REDIS_URL both live in the database, which every server shares; Django's default cache is
+# local memory, one per process, so nothing that must be shared is kept in it. With REDIS_URL
+# (redis://host:6379/0) the counts move to Redis and sessions are read through it, so a log-in
+# attempt or a page costs no database round trip for them. A Redis that is down fails log-ins
+# loudly (an error page), never by forgetting failures.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Another application on the same Redis database keeps its own keys.
+            "KEY_PREFIX": "tracker",
+        }
+    }
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+    # Written through to the database as well, so a restart or flush of Redis logs no one out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 # Internationalisation: English and Japanese; Asia/Tokyo unless TIME_ZONE says otherwise.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]

@@ -37,6 +37,13 @@ from .querysets import (
 )
 from .reference import Country, Division, MeetingSeries, NamedReference, Theme
 from .reports import IssuedReport, IssuedReportFile, report_file_stem
+from .search import (
+    SEARCH_FTS_TABLE,
+    TRIGRAM,
+    CommitmentSearchDocument,
+    search_document_text,
+    search_fold,
+)
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
@@ -47,9 +54,12 @@ __all__ = [
     "JAPAN_TIME_ZONE",
     "NOTE_REQUIRED_STATUSES",
     "OPEN_STATUSES",
+    "SEARCH_FTS_TABLE",
     "STALE_AFTER_DAYS",
+    "TRIGRAM",
     "Commitment",
     "CommitmentQuerySet",
+    "CommitmentSearchDocument",
     "Confidence",
     "Country",
     "Division",
@@ -75,5 +85,7 @@ __all__ = [
     "ThemeQuerySet",
     "open_commitments",
     "report_file_stem",
+    "search_document_text",
+    "search_fold",
     "validate_time_zone",
 ]

@@ -36,6 +36,11 @@ def validate_time_zone(value: str) -> None:
         )
 
 
+def meeting_label(title: str, starts_at: datetime.datetime, time_zone: str) -> str:
+    """A meeting as lists name it: its title and its local date (for code that reads values)."""
+    return f"{title} ({starts_at.astimezone(zoneinfo.ZoneInfo(time_zone)):%Y-%m-%d})"
+
+
 class Meeting(models.Model):
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
@@ -95,7 +100,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.local_start:%Y-%m-%d})"
+        return meeting_label(self.title, self.starts_at, self.time_zone)
 
     def get_absolute_url(self) -> str:
         return reverse("meeting-detail", args=[self.pk])

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
 
 from .choices import OPEN_STATUSES, Confidence
 
 STALE_AFTER_DAYS = 14
+MEETING_LONG_TEXTS = ("readout_text", "summary", "notes")
 
 
 def open_commitments(prefix: str = "") -> Q:
@@ -79,18 +81,35 @@ class CommitmentQuerySet(models.QuerySet):
         return self.open().filter(Q(owner=user) | Q(lead_division__in=divisions))
 
     def search(self, text: str) -> CommitmentQuerySet:
-        return self.filter(
-            Q(title__icontains=text)
-            | Q(quote__icontains=text)
-            | Q(next_step__icontains=text)
-            | Q(status_updates__note__icontains=text)
-        ).distinct()
+        """The commitments whose title, quote, next step or any journal note contains `text`,
+        whatever its case or width: a substring test on the folded search document, answered
+        by an index (see `tracker.models.search`), one row per commitment, no join to notes."""
+        from .search import SEARCH_FTS_TABLE, TRIGRAM, search_fold
+
+        phrase = search_fold(text)
+        if not phrase:
+            return self
+        if connections[self.db].vendor == "sqlite" and len(phrase) >= TRIGRAM:
+            # A quoted FTS5 phrase: its trigrams in a row, i.e. the substring; nothing in it is
+            # an operator, and a double quote is written twice.
+            match = '"' + phrase.replace('"', '""') + '"'
+            table = connections[self.db].ops.quote_name(SEARCH_FTS_TABLE)
+            # The table's name is a constant; the phrase is a parameter.
+            rows = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"  # noqa: S608
+            return self.filter(pk__in=RawSQL(rows, [match]))  # noqa: S611
+        # PostgreSQL: the trigram index serves LIKE (the lookup escapes %, _ and \), and a
+        # phrase under three characters reads the whole index, still not the notes. SQLite: one
+        # or two characters make no trigram for FTS5 to look up, so LIKE reads the documents.
+        return self.filter(search_document__document__contains=phrase)
 
     def for_list(self) -> CommitmentQuerySet:
-        """What a list of commitments shows, in a constant number of queries."""
-        return self.select_related(
-            "origin_meeting", "owner", "lead_division", "follow_up_venue"
-        ).prefetch_related("themes", "parties")
+        """What a list of commitments shows, in a constant number of queries; without the
+        meetings' long texts, which the sort would otherwise carry through every row."""
+        return (
+            self.select_related("origin_meeting", "owner", "lead_division", "follow_up_venue")
+            .defer(*(f"origin_meeting__{name}" for name in MEETING_LONG_TEXTS))
+            .prefetch_related("themes", "parties")
+        )
 
     def status_counts(self) -> dict[str, int]:
         """How many active items each status has; a status nobody is in is missing."""

@@ -8,7 +8,7 @@
 - `issued`: reading the reports issued so far.
 - `forms`: the report page's parameters.
 
-Issuing a report and e-mailing it are writes: `tracker.services.reports`. WeasyPrint and openpyxl
+Issuing a report and e-mailing it are writes: `tracker.services.reports`. WeasyPrint and XlsxWriter
 are imported only when a PDF or an XLSX is written, so importing this package stays light.
 """
 

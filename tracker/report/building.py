@@ -22,9 +22,10 @@ import zoneinfo
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -51,11 +52,13 @@ from .rows import (
     WeeklyReport,
     date_key,
 )
-from .weeks import local, parse_iso_week, week_label
+from .weeks import local, parse_iso_week, report_time_zone, week_label
 
 UPCOMING_DAYS = 14
 
+# A commitment's state at a moment, read from its history row (or, without history, its row).
 _SNAPSHOT_FIELDS = (
+    "created_at",
     "title",
     "owner__username",
     "owner__first_name",
@@ -73,12 +76,51 @@ _SNAPSHOT_FIELDS = (
 )
 
 
-def _journal_at(moment: datetime.datetime, name: str) -> Subquery:
+# What `build_report` reads per commitment, after its id: the snapshot, then the journal state.
+_SNAPSHOT_COLUMNS = (
+    *_SNAPSHOT_FIELDS,
+    "status_end",
+    "confidence_end",
+    "last_update",
+    "status_start",
+    "confidence_start",
+)
+_STATUS_START = 1 + _SNAPSHOT_COLUMNS.index("status_start")
+_CONFIDENCE_START = 1 + _SNAPSHOT_COLUMNS.index("confidence_start")
+
+
+class _Memo(dict):
+    """A function's results by argument: a value that thousands of rows share is worked out once."""
+
+    def __init__(self, function):
+        super().__init__()
+        self.function = function
+
+    def __call__(self, key):
+        try:
+            return self[key]
+        except KeyError:
+            value = self[key] = self.function(key)
+            return value
+
+
+def _journal_at(moment: datetime.datetime, name: str, commitment: str = "pk") -> Subquery:
     # Served by the (commitment, created_at) index: one short backward scan per commitment.
     return Subquery(
-        StatusUpdate.objects.filter(commitment=OuterRef("pk"), created_at__lt=moment)
+        StatusUpdate.objects.filter(commitment=OuterRef(commitment), created_at__lt=moment)
         .order_by("-created_at", "-pk")
         .values(name)[:1]
+    )
+
+
+def _with_journal(rows: QuerySet, *, start, end, commitment: str) -> QuerySet:
+    """`rows` with each commitment's journal state at the week's end and at its start."""
+    return rows.annotate(
+        status_end=_journal_at(end, "status_to", commitment),
+        confidence_end=_journal_at(end, "confidence_to", commitment),
+        last_update=_journal_at(end, "created_at", commitment),
+        status_start=_journal_at(start, "status_to", commitment),
+        confidence_start=_journal_at(start, "confidence_to", commitment),
     )
 
 
@@ -129,34 +171,30 @@ def build_report(
             % {"week": week_label(start.date())}
         )
     history = Commitment.history.model.objects
+    zone = report_time_zone()
+    language = get_language()
 
     base = Commitment.objects.filter(created_at__lt=end)
     if theme is not None:
         base = base.filter(themes=theme)
 
-    current = base.annotate(
-        status_end=_journal_at(end, "status_to"),
-        confidence_end=_journal_at(end, "confidence_to"),
-        last_update=_journal_at(end, "created_at"),
-        status_start=_journal_at(start, "status_to"),
-        confidence_start=_journal_at(start, "confidence_to"),
-    ).values(
-        "pk",
-        "created_at",
-        "status_end",
-        "confidence_end",
-        "last_update",
-        "status_start",
-        "confidence_start",
-        *_SNAPSHOT_FIELDS,
-    )
-    rows_now = {row["pk"]: row for row in current.order_by()}
-    at_end = {
-        row["id"]: row
-        for row in history.filter(
-            history_id__in=base.annotate(hid=_history_id_at(end)).values("hid")
-        ).values("id", *_SNAPSHOT_FIELDS)
-    }
+    # One row per commitment: its history row at the week's end, with its journal state at both
+    # ends of the week; a commitment without any history (data loaded around the services) from
+    # its own row, by a second query that is empty in normal use.
+    at_end = _with_journal(
+        history.filter(history_id__in=base.annotate(hid=_history_id_at(end)).values("hid")),
+        start=start,
+        end=end,
+        commitment="id",
+    ).values_list("id", *_SNAPSHOT_COLUMNS)
+    without_history = _with_journal(
+        base.filter(~Exists(history.filter(id=OuterRef("pk")))).order_by(),
+        start=start,
+        end=end,
+        commitment="pk",
+    ).values_list("pk", *_SNAPSHOT_COLUMNS)
+    snapshots = {row[0]: row for row in at_end}
+    snapshots.update((row[0], row) for row in without_history)
     at_start = {
         row[0]: row
         for row in history.filter(
@@ -170,11 +208,11 @@ def build_report(
     ).values_list("commitment_id", "theme_id")
     # Names in the reader's language where a Japanese name is on file.
     theme_names = {
-        pk: choose_name(name, name_ja)
+        pk: choose_name(name, name_ja, language)
         for pk, name, name_ja in Theme.objects.values_list("pk", "name", "name_ja")
     }
     division_names = {
-        pk: choose_name(name, name_ja)
+        pk: choose_name(name, name_ja, language)
         for pk, name, name_ja in Division.objects.values_list("pk", "name", "name_ja")
     }
 
@@ -182,65 +220,71 @@ def build_report(
     for commitment_id, theme_id in theme_links:
         themes_of[commitment_id].append(theme_id)
 
-    cutoff_stale = end - datetime.timedelta(days=STALE_AFTER_DAYS)
+    # Sixty owners and a few hundred origin meetings make ten thousand rows: each formatted once.
+    owner_names = _Memo(lambda parts: format_user_name(*parts, language))
+    origin_dates = _Memo(lambda parts: _meeting_local(*parts).date())  # type: ignore[union-attr]
+    theme_orders = _Memo(lambda ids: tuple(sorted(ids, key=lambda i: theme_names.get(i, ""))))
     rows: dict[int, CommitmentRow] = {}
     previous: dict[int, tuple[str, str, bool]] = {}
-    for pk, now_row in rows_now.items():
-        snap = at_end.get(pk, now_row)
-        if snap["is_archived"]:
+    division_pk = division.pk if division is not None else None
+    for pk, snap in snapshots.items():
+        (
+            _pk,
+            created_at,
+            title,
+            username,
+            first,
+            last,
+            division_id,
+            target_date,
+            next_step,
+            is_archived,
+            venue_id,
+            origin_title,
+            origin_starts,
+            origin_zone,
+            status,
+            confidence,
+            status_end,
+            confidence_end,
+            last_update,
+            status_start,
+            confidence_start,
+        ) = snap
+        if created_at < start and pk not in at_start:
+            # No history at all: its own row stands for the week's start too.
+            at_start[pk] = (pk, division_id, is_archived, status, confidence)
+        if is_archived or (division_pk is not None and division_id != division_pk):
             continue
-        if division is not None and snap["lead_division_id"] != division.pk:
-            continue
-        status = now_row["status_end"] or snap["status"]
-        ids = sorted(themes_of.get(pk, ()), key=lambda i: theme_names.get(i, ""))
-        origin_start = _meeting_local(
-            snap["origin_meeting__starts_at"], snap["origin_meeting__time_zone"]
-        )
+        status = status_end or status
+        ids = theme_orders(tuple(themes_of.get(pk, ())))
         rows[pk] = CommitmentRow(
             pk=pk,
-            title=snap["title"],
-            origin_meeting=snap["origin_meeting__title"] or "",
-            origin_date=origin_start.date() if origin_start else None,
-            owner=format_user_name(
-                snap["owner__first_name"], snap["owner__last_name"], snap["owner__username"]
-            ),
-            division=division_names.get(snap["lead_division_id"], ""),
-            division_id=snap["lead_division_id"],
+            title=title,
+            origin_meeting=origin_title or "",
+            origin_date=origin_dates((origin_starts, origin_zone)) if origin_starts else None,
+            owner=owner_names((first, last, username)),
+            division=division_names.get(division_id, ""),
+            division_id=division_id,
             themes=tuple(theme_names[i] for i in ids if i in theme_names),
             theme_ids=frozenset(ids),
             status=status,
-            confidence=now_row["confidence_end"] or snap["confidence"],
-            target_date=snap["target_date"],
-            last_update=local(now_row["last_update"]),
-            next_step=snap["next_step"],
-            created_at=local(now_row["created_at"]),
-            follow_up_venue_id=snap["follow_up_venue_id"],
+            confidence=confidence_end or confidence,
+            target_date=target_date,
+            last_update=last_update.astimezone(zone) if last_update else None,
+            next_step=next_step,
+            created_at=created_at.astimezone(zone),
+            follow_up_venue_id=venue_id,
             is_open=status in OPEN_STATUSES,
         )
-        if now_row["created_at"] < start:
-            _id, prev_division, prev_archived, prev_status, prev_confidence = at_start.get(
-                pk,
-                (
-                    pk,
-                    now_row["lead_division_id"],
-                    now_row["is_archived"],
-                    now_row["status"],
-                    now_row["confidence"],
-                ),
-            )
-            if not prev_archived and (division is None or prev_division == division.pk):
-                prev_status = now_row["status_start"] or prev_status
-                prev_confidence = now_row["confidence_start"] or prev_confidence
-                previous[pk] = (prev_status, prev_confidence, prev_status in OPEN_STATUSES)
-    # Commitments dropped above (archived, another division) may still count last week.
+    # The previous week's figures, by the same rules at its end: commitments dropped above
+    # (archived, another division) may still count there.
     for pk, (_id, prev_division, prev_archived, prev_status, prev_confidence) in at_start.items():
-        if pk in previous or prev_archived:
+        if prev_archived or (division_pk is not None and prev_division != division_pk):
             continue
-        if division is not None and prev_division != division.pk:
-            continue
-        now_row = rows_now[pk]
-        prev_status = now_row["status_start"] or prev_status
-        prev_confidence = now_row["confidence_start"] or prev_confidence
+        snap = snapshots[pk]
+        prev_status = snap[_STATUS_START] or prev_status
+        prev_confidence = snap[_CONFIDENCE_START] or prev_confidence
         previous[pk] = (prev_status, prev_confidence, prev_status in OPEN_STATUSES)
 
     status_counts, confidence_counts, total, open_total = _summary(rows, previous)
@@ -258,6 +302,7 @@ def build_report(
     upcoming = _upcoming(end=end, rows=rows, themes_of=themes_of)
 
     last_day = (end - datetime.timedelta(days=1)).date()
+    cutoff_stale = end - datetime.timedelta(days=STALE_AFTER_DAYS)
     attention = [
         AttentionGroup(
             "overdue",
@@ -365,15 +410,18 @@ def _changes(
             "note",
         )
     )
+    zone = report_time_zone()
+    language = get_language()
+    authors = _Memo(lambda parts: format_user_name(*parts, language))
     changes = []
     for pk, at, username, first, last, s_from, s_to, c_from, c_to, note in entries:
         if pk not in rows or (s_from == s_to and c_from == c_to):
             continue
         changes.append(
             ChangeRow(
-                at=local(at),
+                at=at.astimezone(zone),
                 commitment=rows[pk],
-                author=format_user_name(first, last, username),
+                author=authors((first, last, username)),
                 status_from=s_from,
                 status_to=s_to,
                 confidence_from=c_from,

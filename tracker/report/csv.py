@@ -6,7 +6,7 @@ import csv
 import datetime
 from collections.abc import Iterator
 
-from .columns import cell, columns_open, open_values
+from .columns import Cells, cell, columns_open
 from .rows import WeeklyReport
 
 CSV_BOM = "\ufeff"
@@ -33,12 +33,14 @@ def iter_csv(report: WeeklyReport) -> Iterator[bytes]:
     writer = csv.writer(_Line())
     header = [str(label) for label, _width in columns_open()]
     yield (CSV_BOM + writer.writerow([cell(v) for v in header])).encode("utf-8")
+    cells = Cells()
+    value = cells.value
     batch: list[str] = []
     for row in report.open_rows:
-        values = open_values(row)
+        values = cells.open_values(row)
         values[8] = _format_date(row.target_date)
         values[9] = _format_datetime(row.last_update)
-        batch.append(writer.writerow([cell(v) for v in values]))
+        batch.append(writer.writerow([value(v) for v in values]))
         if len(batch) >= CSV_BATCH:
             yield "".join(batch).encode("utf-8")
             batch = []

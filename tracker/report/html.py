@@ -35,9 +35,68 @@ class Layout:
     texts_cut: bool = False
     # False when the open commitments are too many to list: their count per theme instead.
     full_table: bool = True
+    # The page in the app: each long table shows its first rows, with a link for more (the query
+    # string of the page with more rows of that table); the downloads hold every row.
+    paged: bool = False
+    links: dict[str, str] = field(default_factory=dict)
 
 
 FULL = Layout()
+
+# The page shows this many rows of each long table, and as many more at each "Show more".
+PAGE_ROWS = 50
+# Past this a table is for the XLSX and the CSV: a page of thousands of rows took 13 s and 11 MB.
+MAX_PAGE_ROWS = 1000
+# The page's parameter for the rows shown of each table, and the section template it is in (the
+# fragment that "Show more" asks for).
+PAGED_TABLES = {
+    "changes": ("changes", "changes"),
+    "new_commitments": ("new", "changes"),
+    "attention": ("attention", "attention"),
+    "briefing": ("briefing", "coming_up"),
+    "open": ("open", "open"),
+}
+SECTIONS = ("changes", "attention", "coming_up", "open")
+
+
+def shown_rows(data) -> dict[str, int]:
+    """The rows of each table the page is asked to show (`?open=100`), in steps, capped."""
+    shown = {}
+    for table, (parameter, _section) in PAGED_TABLES.items():
+        text = str(data.get(parameter, ""))[:6]
+        number = int(text) if text.isascii() and text.isdigit() else PAGE_ROWS
+        shown[table] = min(max(PAGE_ROWS, number - number % PAGE_ROWS), MAX_PAGE_ROWS)
+    return shown
+
+
+def _longest(report: WeeklyReport) -> dict[str, int]:
+    return {
+        "changes": len(report.changes),
+        "new_commitments": len(report.new_commitments),
+        "attention": max((len(group.rows) for group in report.attention), default=0),
+        "briefing": max((len(meeting.briefing) for meeting in report.upcoming), default=0),
+        "open": max((len(group.rows) for group in report.open_by_theme), default=0),
+    }
+
+
+def page_layout(report: WeeklyReport, *, shown: dict[str, int], query: str) -> Layout:
+    """The page in the app: the first rows of each long table, and the link to more of them."""
+    longest = _longest(report)
+    links = {}
+    for table, (parameter, section) in PAGED_TABLES.items():
+        if shown[table] < min(longest[table], MAX_PAGE_ROWS + 1):
+            more = {PAGED_TABLES[t][0]: n for t, n in shown.items() if n != PAGE_ROWS}
+            more[parameter] = shown[table] + PAGE_ROWS
+            extra = "&".join(f"{name}={number}" for name, number in sorted(more.items()))
+            links[table] = f"{query}&{extra}"
+            links[f"{table}_section"] = section
+    return Layout(
+        rows={table: f":{shown[table]}" for table in TABLES},
+        more={table: max(0, longest[table] - shown[table]) for table in TABLES},
+        limit=dict(shown),
+        paged=True,
+        links=links,
+    )
 
 
 def page_context(report: WeeklyReport, *, layout: Layout = FULL) -> dict:

@@ -42,6 +42,7 @@ from .readouts import readout_save
 from .records import record_create, record_delete, record_update
 from .reports import EMAILED_FORMATS, AlreadyIssued, report_issue, report_send
 from .roles import DATA_ENTRY_PERMISSIONS, roles_sync
+from .search import search_documents_rebuild
 
 __all__ = [
     "FOLLOWUP_FIELDS",
@@ -83,6 +84,7 @@ __all__ = [
     "quote_positions",
     "readout_save",
     "roles_sync",
+    "search_documents_rebuild",
     "set_history_user",
     "status_move_errors",
 ]

@@ -30,6 +30,7 @@ from ..models import (
 )
 from .conflicts import check_version
 from .history import set_history_user
+from .search import SEARCHED_FIELDS, search_document_add_note, search_document_write
 
 # Everything an edit may change, by whichever door (admin form and inlines, import, workspace).
 COMMITMENT_EDIT_FIELDS = COMMITMENT_FIELDS
@@ -64,20 +65,25 @@ def commitment_save_new(
     # The opening entry's time, saved with the row.
     _move_last_update(commitment, commitment.created_at)
     commitment.save()
+    note = note or _("Recorded from %(meeting)s.") % {"meeting": commitment.origin_meeting}
     _journal(
         commitment=commitment,
         author=user,
         created_at=commitment.created_at,
         status_from="",
         confidence_from="",
-        note=note or _("Recorded from %(meeting)s.") % {"meeting": commitment.origin_meeting},
+        note=note,
+        search=False,
     )
+    # The new commitment's search document, with its one note, in one INSERT.
+    search_document_write(commitment=commitment, notes=[note])
     return commitment
 
 
-def _journal(*, commitment: Commitment, **fields: Any) -> StatusUpdate:
+def _journal(*, commitment: Commitment, search: bool = True, **fields: Any) -> StatusUpdate:
     """Append a validated journal entry (its note within the limits like any other text); a
-    status or confidence it does not name is the commitment's own, unmoved."""
+    status or confidence it does not name is the commitment's own, unmoved. `search`: whether
+    its note joins the search document here (not when the caller writes that whole)."""
     entry = StatusUpdate(
         commitment=commitment,
         **{
@@ -89,19 +95,22 @@ def _journal(*, commitment: Commitment, **fields: Any) -> StatusUpdate:
         },
     )
     entry.full_clean()
-    _append(entry)
+    _append(entry, search=search)
     return entry
 
 
-def _append(entry: StatusUpdate) -> None:
+def _append(entry: StatusUpdate, *, search: bool = True) -> None:
     """Save a journal entry and move its commitment's `last_update_at` up to it, in the caller's
     transaction. Every caller holds the commitment's row locked or has just created it, so the
-    time in memory is the stored one: a row saved with the time already set needs no UPDATE."""
+    time in memory is the stored one: a row saved with the time already set needs no UPDATE.
+    The note joins the commitment's search document, unless the caller rewrites that whole."""
     entry.save()
     commitment = entry.commitment
     if _move_last_update(commitment, entry.created_at):
         # A queryset update: neither a new version nor a history record.
         Commitment.objects.filter(pk=commitment.pk).update(last_update_at=entry.created_at)
+    if search:
+        search_document_add_note(commitment=commitment, note=entry.note)
 
 
 def _move_last_update(commitment: Commitment, at: datetime.datetime) -> bool:
@@ -264,8 +273,13 @@ def commitment_edit(
                 getattr(current, name).set(data[name])
         del current.skip_history_when_saving
         current.save()
+    # A changed title, quote or next step rewrites the whole search document (a word taken out
+    # must stop matching); a note alone is appended to it.
+    rewrite_document = not SEARCHED_FIELDS.isdisjoint(changed)
     if entry is not None:
-        _append(entry)
+        _append(entry, search=not rewrite_document)
+    if rewrite_document:
+        search_document_write(commitment=current)
     commitment.refresh_from_db()
     return current
 

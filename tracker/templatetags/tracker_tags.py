@@ -1,6 +1,10 @@
 import datetime
 
 from django import template
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from .. import names, timezones
 
@@ -31,3 +35,43 @@ def zone_label(meeting) -> str:
     if meeting is None or meeting == "":
         return ""
     return timezones.zone_label(meeting.time_zone, meeting.starts_at)
+
+
+# The pieces every row of a commitment list shows. Tags rather than included templates: a list
+# renders them for every row, and an include costs far more than formatting a few spans.
+
+
+@register.simple_tag
+def badges(commitment) -> str:
+    """`{% badges c %}`: the status and confidence badges."""
+    return format_html(
+        '<span class="badge status-badge status-{}">{}</span> '
+        '<span class="badge confidence-{}">{}</span>',
+        commitment.status,
+        commitment.get_status_display(),
+        commitment.confidence,
+        commitment.get_confidence_display(),
+    )
+
+
+@register.simple_tag
+def owner(user) -> str:
+    """`{% owner c.owner %}`: the owner by name, or a muted word that there is none."""
+    if user:
+        return names.display_name(user)
+    return format_html('<span class="muted">{}</span>', _("no owner"))
+
+
+@register.simple_tag
+def target_date(commitment, date_format: str, today: datetime.date, say_overdue: bool = False):
+    """`{% target_date c "SHORT_DATE_FORMAT" today say_overdue=True %}`: the target date, marked
+    when it has passed on an open item, and said so too with `say_overdue`."""
+    if not commitment.target_date:
+        return "—"
+    overdue = commitment.is_overdue(today)
+    return format_html(
+        "<span{}>{}{}</span>",
+        mark_safe(' class="overdue"') if overdue else "",
+        formats.date_format(commitment.target_date, date_format),
+        format_html(" ({})", _("overdue")) if overdue and say_overdue else "",
+    )

@@ -31,7 +31,7 @@ from ..report import (
     render_bytes,
 )
 from ..report.forms import IssueForm, ReportForm
-from ..report.html import page_context
+from ..report.html import SECTIONS, page_context, page_layout, shown_rows
 from ..report.issued import issued_reports
 from .pagination import page_of
 
@@ -73,8 +73,16 @@ def report(request):
     form = _report_form(request.GET)
     context = {"form": form, "report": None}
     if form.is_valid():
-        context.update(page_context(_build(form)))
-        context["query"] = form.query_string()
+        weekly = _build(form)
+        query = form.query_string()
+        # The long tables show their first rows; "Show more" asks for more of one table, and
+        # htmx for that table's section alone.
+        layout = page_layout(weekly, shown=shown_rows(request.GET), query=query)
+        context.update(page_context(weekly, layout=layout))
+        part = request.GET.get("part", "")
+        if request.htmx and part in SECTIONS:
+            return render(request, f"tracker/report/{part}.html", {**context, "links": True})
+        context["query"] = query
         context["download_formats"] = DOWNLOAD_FORMATS
         # Shown by the Issue button, so that nobody issues a week twice without knowing.
         context["latest_issue"] = latest_issue(

@@ -1,0 +1,288 @@
+"""The commitment list's text search: a substring of the title, quote, next step or any journal
+note, whatever its case, answered from the indexed search document that the services keep."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
+
+from tests.factories import CommitmentFactory
+from tracker import services
+from tracker.models import SEARCH_FTS_TABLE, Commitment, CommitmentSearchDocument
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def found(client, q: str, **filters) -> set[int]:
+    response = client.get(reverse("commitment-list"), {"q": q, **filters})
+    assert response.status_code == 200
+    return {c.pk for c in response.context["page"].object_list}
+
+
+def _edit(commitment: Commitment, user, **data) -> Commitment:
+    commitment.refresh_from_db()
+    return services.commitment_edit(
+        commitment=commitment, user=user, data=data, expected_version=commitment.version
+    )
+
+
+def test_each_searched_field_is_found_by_a_substring(editor_client, manager):
+    by_title = CommitmentFactory(title="Establish a maritime dialogue")
+    by_quote = CommitmentFactory(quote="The leaders welcomed the realignment roadmap.")
+    by_next_step = CommitmentFactory(next_step="Circulate the interagency checklist.")
+    by_note = CommitmentFactory()
+    services.commitment_set_status(
+        commitment=by_note,
+        user=manager,
+        status="in_progress",
+        note="Working-level consultations on the semiconductor fund continued.",
+        expected_version=by_note.version,
+    )
+    CommitmentFactory(title="Unrelated", quote="Nothing to see.")
+    assert found(editor_client, "time dia") == {by_title.pk}
+    assert found(editor_client, "realignment road") == {by_quote.pk}
+    assert found(editor_client, "interagency check") == {by_next_step.pk}
+    assert found(editor_client, "semiconductor fund") == {by_note.pk}
+    # The opening entry's note is in the journal too.
+    opening = CommitmentFactory(note="Recorded from the spring readout.")
+    assert found(editor_client, "spring readout") == {opening.pk}
+
+
+def test_a_note_added_in_the_admin_journal_is_found(client, admin_user, editor_client):
+    commitment = CommitmentFactory()
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:tracker_statusupdate_add"),
+        {
+            "commitment": commitment.pk,
+            "status_to": "in_progress",
+            "confidence_to": "amber",
+            "note": "Briefed the Vice-Minister on the cable landing station.",
+        },
+    )
+    assert response.status_code == 302
+    assert found(editor_client, "cable landing") == {commitment.pk}
+
+
+def test_a_reassignment_note_is_found(editor_client, manager, editor):
+    commitment = CommitmentFactory()
+    services.commitment_reassign(
+        commitment=commitment, user=manager, owner=editor, note="Handed over after the reshuffle."
+    )
+    assert found(editor_client, "reshuffle") == {commitment.pk}
+
+
+def test_a_commitment_matching_in_many_notes_is_listed_once(editor_client, manager):
+    commitment = CommitmentFactory(title="Consultations on export controls")
+    for status in ("in_progress", "stalled", "in_progress"):
+        commitment.refresh_from_db()
+        services.commitment_set_status(
+            commitment=commitment,
+            user=manager,
+            status=status,
+            note="Consultations continued.",
+            expected_version=commitment.version,
+        )
+    response = editor_client.get(reverse("commitment-list"), {"q": "consultations"})
+    assert [c.pk for c in response.context["page"].object_list] == [commitment.pk]
+    assert response.context["page"].paginator.count == 1
+    # A repeated note adds nothing a search could find: the document holds it once.
+    document = CommitmentSearchDocument.objects.get(commitment=commitment).document
+    assert document.count("consultations continued.") == 1
+
+
+def test_japanese_is_found_by_substring_of_any_length(editor_client):
+    security = CommitmentFactory(title="日米安全保障協議委員会の開催", quote="両首脳は一致した。")
+    CommitmentFactory(title="日豪経済連携の推進", quote="両首脳は確認した。")
+    assert found(editor_client, "安全保障") == {security.pk}
+    assert found(editor_client, "保障") == {security.pk}
+    assert found(editor_client, "障") == {security.pk}
+    assert len(found(editor_client, "両首脳は")) == 2
+    assert found(editor_client, "一致した") == {security.pk}
+
+
+def test_case_and_width_do_not_matter(editor_client):
+    sanctions = CommitmentFactory(title="Sanctions against the ASEAN Regional Forum")
+    street = CommitmentFactory(title="Widen the Hauptstraße crossing")
+    full_width = CommitmentFactory(title="ＱＵＡＤ首脳会合")
+    assert found(editor_client, "SANCTIONS AGAINST") == {sanctions.pk}
+    assert found(editor_client, "asean regional") == {sanctions.pk}
+    assert found(editor_client, "HAUPTSTRASSE") == {street.pk}
+    assert found(editor_client, "quad首脳") == {full_width.pk}
+    assert found(editor_client, "ＡＳＥＡＮ") == {sanctions.pk}
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("%", {"percent"}),
+        ("_", {"underscore"}),
+        ("\\", {"backslash"}),
+        ("100%", {"percent"}),
+        ("0% c", {"percent"}),
+        ("a_b", {"underscore"}),
+        ("x\\y", {"backslash"}),
+        ('"agreed"', {"quoted"}),
+        ('"', {"quoted"}),
+        ("NEAR(", {"operator"}),
+        ("a OR b", set()),
+    ],
+)
+def test_like_wildcards_and_match_syntax_are_plain_text(editor_client, q, expected):
+    made = {
+        "percent": CommitmentFactory(title="Raise funding by 100% cumulatively"),
+        "underscore": CommitmentFactory(title="Rename file a_b.txt"),
+        "backslash": CommitmentFactory(title="Path x\\y stays"),
+        "quoted": CommitmentFactory(title='Keep the "agreed" language'),
+        "operator": CommitmentFactory(title="Call NEAR(x) by name"),
+        # What a wildcard would match if it were one: "a", "b", "axb", "100 percent".
+        "decoy": CommitmentFactory(title="axb 100 percent cooperation"),
+    }
+    assert found(editor_client, q) == {made[name].pk for name in expected}
+
+
+@pytest.mark.parametrize(
+    "q", ["\x01\x02\x1f", "tab\there", "line\nbreak", "\u200b", "\ufeff", "\ud7ff", "x" * 10_000]
+)
+def test_control_characters_and_huge_phrases_are_not_a_500(editor_client, commitment_one, q):
+    response = editor_client.get(reverse("commitment-list"), {"q": q})
+    assert response.status_code == 200
+
+
+def test_a_nul_in_the_phrase_is_refused_not_a_500(editor_client, commitment_one):
+    response = editor_client.get(reverse("commitment-list") + "?q=Tok%00yo")
+    assert response.status_code == 400
+
+
+def test_the_queryset_takes_any_text(commitment_one):
+    """The list's form cuts the phrase at 200 characters; the read itself takes anything."""
+    for text in ("x" * 10_000, "日" * 10_000, "\x00", "a\x00b", "%_\\" * 3_000):
+        assert not Commitment.objects.search(text).exclude(pk=commitment_one.pk).exists()
+    assert Commitment.objects.search("\x00").count() == Commitment.objects.count()
+
+
+@pytest.fixture
+def commitment_one(db):
+    return CommitmentFactory(title="Open the consulate in Tokyo")
+
+
+def test_an_edit_that_removes_a_word_makes_it_unfindable(editor_client, manager):
+    commitment = CommitmentFactory(
+        title="Joint exercise in the Pacific",
+        quote="The sides agreed to exercise together.",
+        next_step="Book the hydrographic survey.",
+    )
+    assert found(editor_client, "hydrographic") == {commitment.pk}
+    _edit(commitment, manager, next_step="Book the survey.")
+    assert found(editor_client, "hydrographic") == set()
+    assert found(editor_client, "book the survey") == {commitment.pk}
+    _edit(commitment, manager, title="Joint exercise in the Indian Ocean")
+    assert found(editor_client, "pacific") == set()
+    assert found(editor_client, "indian ocean") == {commitment.pk}
+
+
+def test_an_edit_with_a_note_keeps_the_journal_findable(editor_client, manager):
+    commitment = CommitmentFactory(title="Open a liaison office", quote="Agreed.")
+    services.commitment_set_status(
+        commitment=commitment,
+        user=manager,
+        status="in_progress",
+        note="Site survey done.",
+        expected_version=commitment.version,
+    )
+    commitment.refresh_from_db()
+    services.commitment_edit(
+        commitment=commitment,
+        user=manager,
+        data={"title": "Open a trade office"},
+        note="Scope narrowed by the cabinet.",
+        expected_version=commitment.version,
+    )
+    assert found(editor_client, "site survey") == {commitment.pk}
+    assert found(editor_client, "narrowed by the cabinet") == {commitment.pk}
+    assert found(editor_client, "liaison") == set()
+
+
+def test_search_combines_with_the_other_filters(editor_client):
+    red = CommitmentFactory(title="Cyber dialogue, red", confidence="red")
+    CommitmentFactory(title="Cyber dialogue, green")
+    assert found(editor_client, "cyber dialogue", confidence="red") == {red.pk}
+
+
+@pytest.mark.parametrize("q", ["maritime", "ma", "安全保障", "保"])
+@pytest.mark.parametrize("rows", [3, 30])
+def test_search_page_query_count_is_pinned(editor_client, rows, q, django_assert_num_queries):
+    for n in range(rows):
+        CommitmentFactory(title=f"Maritime security {n} 安全保障")
+    editor_client.get(reverse("commitment-list"), {"q": q})
+    with django_assert_num_queries(SEARCH_LIST_QUERIES):
+        response = editor_client.get(reverse("commitment-list"), {"q": q})
+    assert response.context["page"].paginator.count == rows
+
+
+# As the list without a search: session, user, roles and permissions, count, page, themes,
+# parties, the filters' choices. The search adds no query and no join to the journal.
+SEARCH_LIST_QUERIES = 14
+
+
+def test_the_search_reads_an_index_not_the_journal():
+    commitments = Commitment.objects.search("working-level consultations")
+    sql = str(commitments.query).lower()
+    assert "tracker_statusupdate" not in sql
+    assert "distinct" not in sql
+    if connection.vendor == "postgresql":
+        # The tables are tiny here: forbid reading them whole (a sequential scan, or the
+        # primary key's index from end to end) to see that the trigram index can serve.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        assert "commitment_search_trgm" in commitments.explain()
+    else:
+        plan = commitments.explain()
+        assert f"{SEARCH_FTS_TABLE} VIRTUAL TABLE INDEX" in plan
+
+
+def test_documents_are_rebuilt_for_rows_written_in_bulk(editor_client):
+    """The benchmark's data set is bulk-inserted; the rebuild gives its rows their documents."""
+    commitment = CommitmentFactory(title="Bulk-written row")
+    commitment.search_document.delete()
+    assert found(editor_client, "bulk-written") == set()
+    assert services.search_documents_rebuild() == Commitment.objects.count()
+    assert found(editor_client, "bulk-written") == {commitment.pk}
+    assert found(editor_client, "recorded from") == {commitment.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_documents_and_the_index_from_existing_rows(manager):
+    commitment = CommitmentFactory(title="Pre-existing maritime item", quote="Agreed.")
+    services.commitment_set_status(
+        commitment=commitment,
+        user=manager,
+        status="in_progress",
+        note="日米の事務レベル協議を継続。",
+        expected_version=commitment.version,
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate([("tracker", "0006_commitment_last_update_at")])
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    for phrase in ("maritime item", "事務レベル", "日米", "PRE-EXISTING"):
+        assert list(Commitment.objects.search(phrase)) == [commitment], phrase
+    # And the index follows the writes after it.
+    commitment.refresh_from_db()
+    services.commitment_edit(
+        commitment=commitment,
+        user=manager,
+        data={"title": "Renamed item"},
+        expected_version=commitment.version,
+    )
+    assert not Commitment.objects.search("maritime item").exists()
+    assert list(Commitment.objects.search("renamed item")) == [commitment]
