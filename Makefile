@@ -59,8 +59,10 @@ demo: install
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
 	$(DEV_ENV) $(PY) manage.py load_demo --host $(HOST)
 
+# The web server, the task worker and the scheduler together (docs/deploy/Procfile.dev); one Ctrl-C
+# stops all three. Mail is printed by the worker (the console backend).
 run: system-packages demo
-	$(DEV_ENV) $(PY) manage.py runserver $(HOST)
+	$(DEV_ENV) PY=$(PY) HOST=$(HOST) $(VENV)/bin/honcho --procfile docs/deploy/Procfile.dev --app-root . start
 
 test: system-packages install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -17,3 +17,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }  # noqa: F405
+# Enqueued tasks run at once, so a test of a page sees its background work done. The tests of
+# the worker itself switch to the database backend (tests/test_jobs.py, `database_tasks`).
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -32,6 +32,7 @@ from tests.factories import (
     ThemeFactory,
 )
 from tracker import report as reports
+from tracker import services
 from tracker import urls as tracker_urls
 from tracker.cells import safe_cell, safe_text
 from tracker.models import IssuedReport, ReportFormat, Status
@@ -126,6 +127,21 @@ READS = {
     "password_change": (),
     "password_change_done": (),
     "set_language": ("next",),
+    "calendar-feeds": (),
+    "calendar-feed-regenerate": (),
+    "calendar-feed-revoke": (),
+    "calendar-feed": (),
+    "commitment-watch": (),
+    "notification-list": ("page",),
+    "notification-read": (),
+    "notification-read-all": (),
+    "notification-settings": (),
+    "notification-unsubscribe": (),
+    "report-schedule-list": (),
+    "report-schedule-create": (),
+    "report-schedule-update": (),
+    "report-schedule-delete": (),
+    "health-jobs": (),
 }
 # Every field of the forms that are posted to tracker.urls.
 POST_FIELDS = {
@@ -148,6 +164,28 @@ POST_FIELDS = {
     "logout": ("next",),
     "password_change": ("old_password", "new_password1", "new_password2"),
     "set_language": ("language", "next"),
+    "calendar-feed-regenerate": ("kind", "division"),
+    "calendar-feed-revoke": ("kind", "division"),
+    "commitment-watch": ("watch",),
+    "notification-settings": ("status", "language"),
+    "report-schedule-create": (
+        "recipients",
+        "division",
+        "theme",
+        "weekday",
+        "time",
+        "time_zone",
+        "enabled",
+    ),
+    "report-schedule-update": (
+        "recipients",
+        "division",
+        "theme",
+        "weekday",
+        "time",
+        "time_zone",
+        "enabled",
+    ),
 }
 _PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -175,6 +213,7 @@ def world(db, manager):
     issued = IssuedReportFactory(issued_by=manager)
     for fmt in ReportFormat.values:
         IssuedReportFileFactory(report=issued, format=fmt)
+    schedule = services.report_schedule_create(user=manager, data={"recipients": "a@example.org"})
     # A valid value for each path parameter of each URL name; a new URL with a parameter fails
     # the walk until it is added here.
     return {
@@ -185,6 +224,12 @@ def world(db, manager):
         "meeting-detail": {"pk": str(commitment.origin_meeting_id)},
         "report-download": {"fmt": "csv"},
         "issued-report-download": {"pk": str(issued.pk), "fmt": "csv"},
+        "calendar-feed": {"token": services.calendar_token_issue(user=manager, kind="personal")[1]},
+        "commitment-watch": {"pk": str(commitment.pk)},
+        "notification-read": {"pk": "1"},
+        "notification-unsubscribe": {"token": "not-a-token"},
+        "report-schedule-update": {"pk": str(schedule.pk)},
+        "report-schedule-delete": {"pk": str(schedule.pk)},
     }
 
 

@@ -18,6 +18,7 @@ LOGIN = "login"  # redirected to the log-in page
 # name -> (method, data, {role: expected status}); LOGIN means a redirect to the log-in page.
 ALL_READ = dict.fromkeys(ROLES[1:], 200) | {"anonymous": LOGIN}
 EDIT = {"anonymous": LOGIN, "viewer": 403, "other_editor": 403}
+ANON = {"anonymous": LOGIN}
 MANAGE = {"anonymous": LOGIN, "viewer": 403, "other_editor": 403, "editor": 403}
 EXPECTED = {
     "dashboard": ("get", None, ALL_READ),
@@ -30,6 +31,14 @@ EXPECTED = {
     ),
     "followup-create": ("get", None, EDIT | {"editor": 200, "manager": 200}),
     "commitment-reassign": ("post", {"owner": ""}, MANAGE | {"manager": 302}),
+    "commitment-watch": ("post", {"watch": "1"}, dict.fromkeys(ROLES[1:], 302) | ANON),
+    "notification-list": ("get", None, ALL_READ),
+    # Nobody may mark another's notification: the one asked for is not the reader's (404).
+    "notification-read": ("post", None, dict.fromkeys(ROLES[1:], 404) | ANON),
+    "notification-read-all": ("post", None, dict.fromkeys(ROLES[1:], 302) | ANON),
+    "notification-settings": ("get", None, ALL_READ),
+    # No log-in: the signature is the only credential, and this one is not valid.
+    "notification-unsubscribe": ("post", None, dict.fromkeys(ROLES, 400)),
     "meeting-list": ("get", None, ALL_READ),
     "meeting-search": ("get", None, ALL_READ),
     "meeting-detail": ("get", None, ALL_READ),
@@ -49,6 +58,22 @@ EXPECTED = {
     "password_change_done": ("get", None, ALL_READ),
     "set_language": ("post", {"language": "ja"}, dict.fromkeys(ROLES, 302)),
     "admin": ("get", None, dict.fromkeys(ROLES, "admin-login")),
+    "report-schedule-list": ("get", None, MANAGE | {"manager": 200}),
+    "report-schedule-create": ("get", None, MANAGE | {"manager": 200}),
+    "report-schedule-update": ("get", None, MANAGE | {"manager": 200}),
+    "report-schedule-delete": ("post", None, MANAGE | {"manager": 302}),
+    # Staff only (none of these roles is staff): monitoring reads it with a staff account.
+    "health-jobs": ("get", None, dict.fromkeys(ROLES[1:], 403) | {"anonymous": LOGIN}),
+    "calendar-feeds": ("get", None, ALL_READ),
+    # Everyone's own feed; a division feed is refused to all but its managers (test_calendar_feeds).
+    "calendar-feed-regenerate": ("post", {"kind": "personal"}, ALL_READ),
+    "calendar-feed-revoke": (
+        "post",
+        {"kind": "personal"},
+        dict.fromkeys(ROLES[1:], 302) | {"anonymous": LOGIN},
+    ),
+    # The secret address is the credential: the editor's feed, whoever's session asks.
+    "calendar-feed": ("get", None, dict.fromkeys(ROLES, 200)),
 }
 
 
@@ -90,8 +115,34 @@ def _url(name: str, commitment) -> str:
         return reverse("admin:index")
     if name in {"commitment-detail", "commitment-update", "commitment-reassign", "followup-create"}:
         return reverse(name, args=[commitment.pk])
+    if name == "commitment-watch":
+        return reverse(name, args=[commitment.pk])
+    if name == "notification-read":
+        from tracker.models import Notification
+
+        theirs = Notification.objects.create(
+            user=commitment.origin_meeting.commitments.first().status_updates.first().author,
+            kind="note",
+            event_key="permission-matrix",
+        )
+        return reverse(name, args=[theirs.pk])
+    if name == "notification-unsubscribe":
+        return reverse(name, args=["not-a-signed-token"])
     if name == "meeting-detail":
         return reverse(name, args=[commitment.origin_meeting_id])
+    if name == "calendar-feed":
+        from django.contrib.auth import get_user_model
+
+        from tracker.services import calendar_token_issue
+
+        editor = get_user_model().objects.get(username="editor")
+        _, secret = calendar_token_issue(user=editor, kind="personal")
+        return reverse(name, args=[secret])
+    if name in {"report-schedule-update", "report-schedule-delete"}:
+        from tracker.services import report_schedule_create
+
+        schedule = report_schedule_create(user=None, data={"recipients": "desk@example.org"})
+        return reverse(name, args=[schedule.pk])
     if name == "report-download":
         return reverse(name, args=["csv"]) + "?week=2026-W10"
     if name == "issued-report-download":

@@ -47,8 +47,9 @@ from tracker.models import (
 from tracker.report import pdf as report_pdf
 from tracker.services import reports as report_services
 
-# The issued-report list: session, user, roles, the pager's count, the reports, their files.
-PINNED_ISSUED_LIST = 6
+# The issued-report list: session, user, roles, the pager's count, the reports, their files, and
+# the header's unread-notification count.
+PINNED_ISSUED_LIST = 7
 # An issue: the last issue, the report's 11 queries, then in a savepoint the last issue again,
 # full_clean's checks of the issuer and the division, the report row and its files.
 PINNED_ISSUE = 19
@@ -779,13 +780,14 @@ def test_report_page_query_count_is_pinned(client, manager, world, django_assert
     client.force_login(manager)
     # The first request records the session's last activity; later ones do not write.
     client.get(reverse("report"))
-    # One of them reads the week's last issue, shown by the Issue button.
-    with django_assert_num_queries(18):
+    # One of them reads the week's last issue, shown by the Issue button; one the header's
+    # unread-notification count.
+    with django_assert_num_queries(19):
         response = client.get(reverse("report"), {"week": WEEK, "theme": "security"})
     assert response.status_code == 200
     for index in range(20):
         world.make(f"Extra item {index}", themes=[world.security])
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         client.get(reverse("report"), {"week": WEEK, "theme": "security"})
 
 

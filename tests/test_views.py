@@ -122,8 +122,8 @@ def test_dashboard_query_count_is_pinned(editor_client, rows, django_assert_num_
 
 
 # Session, user, divisions, roles, model permissions (2), one query per section and chart, and
-# the four counts of the boxes.
-DASHBOARD_QUERIES = 19
+# the four counts of the boxes; the header bell's unread COUNT.
+DASHBOARD_QUERIES = 20
 
 
 # List ---------------------------------------------------------------------------------------------
@@ -206,8 +206,9 @@ def test_list_query_count_is_pinned(editor_client, rows, django_assert_num_queri
         editor_client.get(reverse("commitment-list"))
 
 
-# Session, user, roles and permissions, count, page, themes, parties, the filters' choices.
-LIST_QUERIES = 14
+# Session, user, roles and permissions, count, page, themes, parties, the filters' choices; the
+# header bell's unread COUNT.
+LIST_QUERIES = 15
 
 
 def _vary(response) -> set[str]:
@@ -459,8 +460,9 @@ def test_detail_query_count_is_pinned(
 
 
 # Session, user, roles, divisions, the commitment with themes, parties and follow-ups, journal,
-# history, related names for history changes, and the meeting list for the aside.
-DETAIL_QUERIES = 12
+# history, related names for history changes, and the meeting list for the aside; the header
+# bell's unread COUNT and whether the reader watches it (the Watch button).
+DETAIL_QUERIES = 14
 # The lines "Show older" adds: session, user, roles, the commitment with themes, parties and
 # follow-ups, a page of the journal and of the history.
 DETAIL_OLDER_QUERIES = 8
@@ -560,8 +562,9 @@ def test_status_change_query_count_is_pinned(
 # save: savepoint, row lock, four foreign-key checks of full_clean, the row (with its last update
 # time), its history row and m2m snapshot (2), the journal entry, its note added to the search
 # document, the re-read, release; then the card: the commitment with themes, parties and
-# follow-ups, journal, history, and the names in its changes.
-STATUS_CHANGE_QUERIES = 28
+# follow-ups, journal, history, and the names in its changes. The notification of the move: who
+# hears of it (one query; here nobody but the editor, who made it, so no INSERT).
+STATUS_CHANGE_QUERIES = 29
 
 
 def _expire_idle(client) -> None:
@@ -819,8 +822,8 @@ def test_meeting_list_query_count_is_pinned(editor_client, rows, django_assert_n
 
 
 # Session, user, roles, model permissions (2) for the menu, the count for the pages, and the
-# meetings with their series and counts.
-MEETING_LIST_QUERIES = 7
+# meetings with their series and counts; the header bell's unread COUNT.
+MEETING_LIST_QUERIES = 8
 
 
 @pytest.mark.parametrize("rows", [2, 20])
@@ -838,8 +841,9 @@ def test_meeting_detail_query_count_is_pinned(
 
 
 # Session, user, roles, model permissions (2) for the menu, the meeting with its series,
-# participants (with person and side), commitments made there and follow-ups there.
-MEETING_DETAIL_QUERIES = 9
+# participants (with person and side), commitments made there and follow-ups there; the header
+# bell's unread COUNT.
+MEETING_DETAIL_QUERIES = 10
 
 
 def test_commitment_created_in_japan_shows_no_second_time(editor_client):

@@ -75,6 +75,14 @@ def leads_or_owns(user, commitment) -> bool:
     return commitment.owner_id == user.pk or commitment.lead_division_id in division_ids(user)
 
 
+@rules.predicate
+def is_division_member(user, division) -> bool:
+    if division is None:
+        # Asked without a division ("may this user have any division's feed?").
+        return True
+    return division.pk in division_ids(user)
+
+
 can_edit_any = is_superuser | is_manager | is_data_entry
 can_edit_commitment = can_edit_any | (is_editor & leads_or_owns)
 
@@ -86,6 +94,8 @@ rules.add_perm("tracker.reassign_commitment", is_superuser | is_manager)
 rules.add_perm("tracker.import_readout", is_superuser | is_manager | is_editor)
 rules.add_perm("tracker.issue_report", is_superuser | is_manager)
 rules.add_perm("tracker.view_issued_reports", is_superuser | is_manager)
+# A division's calendar feed: its managers, asked again on every fetch of the feed.
+rules.add_perm("tracker.subscribe_division_feed", is_superuser | (is_manager & is_division_member))
 
 
 def require(request, permission: str, obj=None) -> None:

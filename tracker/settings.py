@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "rules",
+    "django_tasks_db",
     "tracker",
 ]
 
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.context_processors.notifications",
             ],
         },
     },
@@ -229,32 +231,41 @@ STORAGES = {
 }
 
 # E-mail (the weekly report is sent through this mailer). Django 6.1's MAILERS replaces EMAIL_*.
+# Locally (DJANGO_DEBUG) every message is kept as a file in var/mail/ (or EMAIL_FILE_PATH),
+# where the demo's notifications can be read. (A setting of that name is refused next to MAILERS.)
 EMAIL_BACKEND_NAME = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.filebased.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-MAILERS = {
-    "default": {
-        "BACKEND": EMAIL_BACKEND_NAME,
-        "OPTIONS": (
-            {
-                "host": os.environ.get("EMAIL_HOST", "localhost"),
-                "port": int(os.environ.get("EMAIL_PORT", "25")),
-                "username": os.environ.get("EMAIL_HOST_USER", ""),
-                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", False),
-                "timeout": 30,
-            }
-            if EMAIL_BACKEND_NAME.endswith("smtp.EmailBackend")
-            else {}
-        ),
+_mail_file_path = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+if EMAIL_BACKEND_NAME.endswith("smtp.EmailBackend"):
+    _mailer_options = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "timeout": 30,
     }
-}
+elif EMAIL_BACKEND_NAME.endswith("filebased.EmailBackend"):
+    _mailer_options = {"file_path": _mail_file_path}
+else:
+    _mailer_options = {}
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_NAME, "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REPORT_RECIPIENTS = env_list("REPORT_RECIPIENTS")
+# The address the site is reached at, for the links in e-mails (which have no request to ask).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background work: tasks queue in the database and `manage.py db_worker` runs them;
+# `manage.py run_scheduler` enqueues the periodic jobs (tracker/scheduling.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A failed job is tried again this many times in all, after a growing pause (tracker/tasks.py).
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "4"))
+JOB_RETRY_DELAY_SECONDS = int(os.environ.get("JOB_RETRY_DELAY_SECONDS", "60"))
 
 # Security headers. Everything is served by the app itself, so the policy allows 'self' only.
 SECURE_CSP = {

@@ -63,7 +63,8 @@ def all_zones() -> tuple[str, ...]:
 def _zone(name: str) -> zoneinfo.ZoneInfo | None:
     try:
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+    # OSError: a name too long to be a file of the tzdata package.
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         return None
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.i18n import set_language
 
-from .views import readouts, reports, workspace
+from .views import calendar_feeds, notifications, readouts, reports, schedules, workspace
 
 urlpatterns = [
     path("", workspace.dashboard, name="dashboard"),
@@ -21,6 +21,28 @@ urlpatterns = [
         workspace.followup_create,
         name="followup-create",
     ),
+    path("commitments/<int:pk>/watch/", notifications.commitment_watch, name="commitment-watch"),
+    path("notifications/", notifications.notification_list, name="notification-list"),
+    path(
+        "notifications/<int:pk>/read/",
+        notifications.notification_read,
+        name="notification-read",
+    ),
+    path(
+        "notifications/read-all/",
+        notifications.notification_read_all,
+        name="notification-read-all",
+    ),
+    path(
+        "notifications/settings/",
+        notifications.notification_settings,
+        name="notification-settings",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notifications.notification_unsubscribe,
+        name="notification-unsubscribe",
+    ),
     path("meetings/", workspace.meeting_list, name="meeting-list"),
     path("meetings/search/", workspace.meeting_search, name="meeting-search"),
     path("meetings/<int:pk>/", workspace.meeting_detail, name="meeting-detail"),
@@ -33,7 +55,25 @@ urlpatterns = [
         reports.issued_report_download,
         name="issued-report-download",
     ),
+    path("reports/schedules/", schedules.schedule_list, name="report-schedule-list"),
+    path("reports/schedules/new/", schedules.schedule_create, name="report-schedule-create"),
+    path("reports/schedules/<int:pk>/", schedules.schedule_update, name="report-schedule-update"),
+    path(
+        "reports/schedules/<int:pk>/delete/",
+        schedules.schedule_delete,
+        name="report-schedule-delete",
+    ),
+    path("health/jobs/", schedules.jobs_health_view, name="health-jobs"),
     path("readouts/import/", readouts.readout_import, name="readout-import"),
+    path("calendar/", calendar_feeds.calendar_feeds, name="calendar-feeds"),
+    path(
+        "calendar/regenerate/",
+        calendar_feeds.calendar_feed_regenerate,
+        name="calendar-feed-regenerate",
+    ),
+    path("calendar/revoke/", calendar_feeds.calendar_feed_revoke, name="calendar-feed-revoke"),
+    # The secret address calendar apps read without a session (the view is login_not_required).
+    path("calendar/<slug:token>.ics", calendar_feeds.calendar_feed, name="calendar-feed"),
     path("accounts/login/", workspace.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

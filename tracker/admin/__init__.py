@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 # Importing the modules registers their admins (the admin's autodiscovery imports this package).
-from . import commitments, followups, journal, meetings, reference  # noqa: F401
+from . import commitments, followups, jobs, journal, meetings, reference  # noqa: F401
 
 admin.site.site_header = _("Commitment tracker — data entry")
 admin.site.site_title = _("Commitment tracker")

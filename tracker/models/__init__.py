@@ -4,6 +4,12 @@ Reads live as chainable QuerySet methods (`querysets`); every write with side ef
 through `tracker.services`, so that a status change always writes its journal entry.
 """
 
+from .calendar_feeds import (
+    CalendarFeedKind,
+    CalendarToken,
+    CalendarTokenQuerySet,
+    calendar_token_hash,
+)
 from .choices import (
     ALLOWED_TRANSITIONS,
     CLOSED_STATUSES,
@@ -26,7 +32,26 @@ from .commitments import (
     StatusMove,
     StatusUpdate,
 )
+from .jobs import (
+    JobHeartbeat,
+    ReportSchedule,
+    RunStatus,
+    ScheduledRun,
+    Weekday,
+    split_recipients,
+)
 from .meetings import JAPAN_TIME_ZONE, Meeting, Participation, Person, validate_time_zone
+from .notifications import (
+    DEFAULT_DELIVERY,
+    Delivery,
+    MailLanguage,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    NotificationQuerySet,
+    Watch,
+    delivery_for,
+)
 from .querysets import (
     STALE_AFTER_DAYS,
     CommitmentQuerySet,
@@ -48,24 +73,36 @@ from .search import (
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "CLOSED_STATUSES",
+    "DEFAULT_DELIVERY",
     "COMMITMENT_FIELDS",
     "COMMITMENT_M2M_FIELDS",
     "EDITABLE_FIELD_NAMES",
     "JAPAN_TIME_ZONE",
+    "MailLanguage",
     "NOTE_REQUIRED_STATUSES",
     "OPEN_STATUSES",
     "SEARCH_FTS_TABLE",
     "STALE_AFTER_DAYS",
     "TRIGRAM",
+    "CalendarFeedKind",
+    "CalendarToken",
+    "CalendarTokenQuerySet",
     "Commitment",
     "CommitmentQuerySet",
     "CommitmentSearchDocument",
     "Confidence",
     "Country",
+    "Delivery",
     "Division",
     "FollowUp",
     "FollowUpOutcome",
     "IssuedReport",
+    "JobHeartbeat",
+    "ReportSchedule",
+    "RunStatus",
+    "ScheduledRun",
+    "Weekday",
+    "split_recipients",
     "IssuedReportFile",
     "Meeting",
     "MeetingFormat",
@@ -73,6 +110,10 @@ __all__ = [
     "MeetingQuerySet",
     "MeetingSeries",
     "NamedReference",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "NotificationQuerySet",
     "Participation",
     "Person",
     "ReportFormat",
@@ -83,6 +124,9 @@ __all__ = [
     "Strength",
     "Theme",
     "ThemeQuerySet",
+    "Watch",
+    "delivery_for",
+    "calendar_token_hash",
     "open_commitments",
     "report_file_stem",
     "search_document_text",

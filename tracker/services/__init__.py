@@ -5,6 +5,11 @@ change always writes its journal entry and a stale edit is always refused, whate
 Each function is keyword-only, runs in one transaction and validates with `full_clean()`.
 """
 
+from .calendar_feeds import (
+    calendar_token_issue,
+    calendar_token_revoke,
+    calendar_token_used,
+)
 from .commitments import (
     COMMITMENT_EDIT_FIELDS,
     M2M_FIELDS,
@@ -32,6 +37,14 @@ from .meetings import (
     reference_create,
     reference_edit,
 )
+from .notifications import (
+    digest_send,
+    notification_mark_read,
+    notification_preferences_set,
+    notifications_email_immediate,
+    reminders_create,
+    watch_set,
+)
 from .participations import (
     PARTICIPATION_FIELDS,
     participation_add,
@@ -40,6 +53,12 @@ from .participations import (
 )
 from .readouts import readout_save
 from .records import record_create, record_delete, record_update
+from .report_schedules import (
+    REPORT_SCHEDULE_FIELDS,
+    report_schedule_create,
+    report_schedule_delete,
+    report_schedule_update,
+)
 from .reports import EMAILED_FORMATS, AlreadyIssued, report_issue, report_send
 from .roles import DATA_ENTRY_PERMISSIONS, roles_sync
 from .search import search_documents_rebuild
@@ -50,6 +69,10 @@ __all__ = [
     "AlreadyIssued",
     "report_issue",
     "report_send",
+    "REPORT_SCHEDULE_FIELDS",
+    "report_schedule_create",
+    "report_schedule_delete",
+    "report_schedule_update",
     "record_update",
     "record_create",
     "record_delete",
@@ -68,6 +91,9 @@ __all__ = [
     "M2M_FIELDS",
     "PARTICIPATION_FIELDS",
     "ConflictError",
+    "calendar_token_issue",
+    "calendar_token_revoke",
+    "calendar_token_used",
     "commitment_create",
     "commitment_edit",
     "commitment_reassign",
@@ -78,6 +104,12 @@ __all__ = [
     "followup_delete",
     "followup_edit",
     "followup_record",
+    "digest_send",
+    "notification_mark_read",
+    "notification_preferences_set",
+    "notifications_email_immediate",
+    "reminders_create",
+    "watch_set",
     "participation_add",
     "participation_edit",
     "participation_remove",

@@ -30,6 +30,7 @@ from ..models import (
 )
 from .conflicts import check_version
 from .history import set_history_user
+from .notifications import notify_journal_entry, notify_new_owner, notify_owner_change
 from .search import SEARCHED_FIELDS, search_document_add_note, search_document_write
 
 # Everything an edit may change, by whichever door (admin form and inlines, import, workspace).
@@ -77,6 +78,7 @@ def commitment_save_new(
     )
     # The new commitment's search document, with its one note, in one INSERT.
     search_document_write(commitment=commitment, notes=[note])
+    notify_new_owner(commitment=commitment, actor=user)
     return commitment
 
 
@@ -249,6 +251,7 @@ def commitment_edit(
             evidence_url=evidence_url,
         )
         entry.full_clean()
+    previous_owner_id = current.owner_id
     for name, value in changed.items():
         if name not in M2M_FIELDS:
             setattr(current, name, value)
@@ -280,6 +283,11 @@ def commitment_edit(
         _append(entry, search=not rewrite_document)
     if rewrite_document:
         search_document_write(commitment=current)
+    # Told in the same transaction: a change rolled back notifies nobody.
+    if entry is not None:
+        notify_journal_entry(entry=entry, actor=user)
+    if "owner" in changed:
+        notify_owner_change(commitment=current, actor=user, previous_owner_id=previous_owner_id)
     commitment.refresh_from_db()
     return current
 
@@ -346,6 +354,9 @@ def commitment_reassign(
             "old": old_owner.get_username() if old_owner else _("nobody"),
             "new": owner.get_username() if owner else _("nobody"),
         },
+    )
+    notify_owner_change(
+        commitment=current, actor=user, previous_owner_id=old_owner.pk if old_owner else None
     )
     return current
 

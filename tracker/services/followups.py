@@ -17,6 +17,7 @@ from ..models import (
     FollowUp,
     Meeting,
 )
+from .notifications import notify_followup
 from .records import record_delete
 
 # What an edit of a follow-up may change (who recorded it and when stay).
@@ -78,6 +79,7 @@ def followup_record(
     except IntegrityError:
         # The other request of a double-click won between the check above and this insert.
         raise _already_linked(meeting) from None
+    notify_followup(follow_up=follow_up, actor=user)
     return follow_up
 
 

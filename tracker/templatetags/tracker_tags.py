@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .. import names, timezones
+from ..models import Confidence, Status
 
 register = template.Library()
 
@@ -41,6 +42,11 @@ def zone_label(meeting) -> str:
 # renders them for every row, and an include costs far more than formatting a few spans.
 
 
+# Labels looked up once per value: `get_status_display()` rebuilds its dict on every call.
+_STATUS_LABELS = dict(Status.choices)
+_CONFIDENCE_LABELS = dict(Confidence.choices)
+
+
 @register.simple_tag
 def badges(commitment) -> str:
     """`{% badges c %}`: the status and confidence badges."""
@@ -48,9 +54,9 @@ def badges(commitment) -> str:
         '<span class="badge status-badge status-{}">{}</span> '
         '<span class="badge confidence-{}">{}</span>',
         commitment.status,
-        commitment.get_status_display(),
+        _STATUS_LABELS.get(commitment.status, commitment.status),
         commitment.confidence,
-        commitment.get_confidence_display(),
+        _CONFIDENCE_LABELS.get(commitment.confidence, commitment.confidence),
     )
 
 
