@@ -168,24 +168,8 @@ POST_FIELDS = {
     "calendar-feed-revoke": ("kind", "division"),
     "commitment-watch": ("watch",),
     "notification-settings": ("status", "language"),
-    "report-schedule-create": (
-        "recipients",
-        "division",
-        "theme",
-        "weekday",
-        "time",
-        "time_zone",
-        "enabled",
-    ),
-    "report-schedule-update": (
-        "recipients",
-        "division",
-        "theme",
-        "weekday",
-        "time",
-        "time_zone",
-        "enabled",
-    ),
+    "report-schedule-create": services.REPORT_SCHEDULE_FIELDS,
+    "report-schedule-update": services.REPORT_SCHEDULE_FIELDS,
 }
 _PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 

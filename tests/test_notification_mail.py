@@ -180,3 +180,33 @@ def test_unsubscribe_token_cannot_name_another_user_by_editing(world):
     response = Client().post(reverse("notification-unsubscribe", args=[mixed]))
     assert response.status_code == 400
     assert not editor.notification_preferences.exists()
+
+
+def test_weekly_digest_through_smtp_in_japanese(smtp, world):
+    """The weekly digest read back from a real SMTP server: headers, both parts, the subject."""
+    import datetime
+
+    from tracker.services.digests import weekly_digests_send
+
+    owner, _editor, commitment = world
+    MailLanguage.objects.create(user=owner, language="ja")
+    services.commitment_reassign(
+        commitment=commitment, user=UserFactory(username="boss", roles=[Role.MANAGER]), owner=owner
+    )
+    monday = timezone.localdate() + datetime.timedelta(days=7 - timezone.localdate().weekday())
+    now = timezone.make_aware(datetime.datetime.combine(monday, datetime.time(8)))
+    assert weekly_digests_send(now=now, users=[owner]) == 1
+    [message] = smtp.messages
+    assert message["To"] == "owner@example.org"
+    assert b"=?utf-8?" in message.as_bytes(policy=email.policy.compat32).lower()
+    assert str(message["Subject"]).startswith("[コミットメント管理] 週間ダイジェスト")
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    link = f"https://tracker.example.org{commitment.get_absolute_url()}"
+    assert link in text and link in html
+    assert "Joint <b>exercise</b> & plan" in text
+    assert "Joint &lt;b&gt;exercise&lt;/b&gt; &amp; plan" in html
+    assert weekly_digests_send(now=now, users=[owner]) == 0
+    assert len(smtp.messages) == 1

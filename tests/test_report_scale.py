@@ -102,7 +102,7 @@ def test_page_query_count_does_not_grow_with_commitments(
     client.get(reverse("report"))
     params = {"week": _this_week()}
     fragment = {**params, "open": "10", "part": "open"}
-    # 17, and the header's unread-notification count.
+    # The header's unread-notification count among them.
     with django_assert_num_queries(18):
         client.get(reverse("report"), params)
     with django_assert_num_queries(14):
@@ -110,7 +110,7 @@ def test_page_query_count_does_not_grow_with_commitments(
     theme = long_table[0].themes.get()
     for n in range(20):
         CommitmentFactory(title=f"Further action {n}", themes=[theme])
-    # 17, and the header's unread-notification count.
+    # The header's unread-notification count among them.
     with django_assert_num_queries(18):
         html = client.get(reverse("report"), params).content.decode()
     assert "Showing 5 of 32." in html

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import Delivery, NotificationKind, delivery_for
+from .models import NotificationKind, delivery_choices, delivery_for
 
 
 class NotificationSettingsForm(forms.Form):
@@ -18,7 +18,7 @@ class NotificationSettingsForm(forms.Form):
         for kind in NotificationKind:
             self.fields[kind.value] = forms.ChoiceField(
                 label=kind.label,
-                choices=Delivery.choices,
+                choices=delivery_choices(kind),
                 initial=delivery_for(kind, stored.get(kind.value)),
                 widget=forms.RadioSelect,
             )

@@ -111,6 +111,11 @@ PERIODIC_JOBS: list[Job] = [
     # Due, overdue, review-date and stale reminders, then the day's digest mail.
     Job("reminders", Daily(at=datetime.time(7)), "tracker.services.notifications.reminders_job"),
     Job("daily-digest", Daily(at=datetime.time(8)), "tracker.services.notifications.digests_job"),
+    Job(
+        "weekly-digest",
+        Weekly(Weekday.MONDAY, settings.WEEKLY_DIGEST_TIME),
+        "tracker.services.digests.weekly_digests_job",
+    ),
 ]
 JOB_SOURCES: list[str] = [
     "tracker.services.report_schedules.report_schedule_jobs",

@@ -4,6 +4,7 @@ Every variable is documented in `.env.example`. With DJANGO_DEBUG off (productio
 refuses to start without DJANGO_SECRET_KEY, so a deployment can never run on the development key.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -259,6 +260,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REPORT_RECIPIENTS = env_list("REPORT_RECIPIENTS")
 # The address the site is reached at, for the links in e-mails (which have no request to ask).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# When the weekly digest goes out each Monday, wall-clock time in Tokyo ("HH:MM").
+try:
+    WEEKLY_DIGEST_TIME = datetime.time.fromisoformat(os.environ.get("WEEKLY_DIGEST_TIME", "08:00"))
+except ValueError as error:
+    raise ImproperlyConfigured("WEEKLY_DIGEST_TIME must be a time such as 08:00.") from error
 
 # Background work: tasks queue in the database and `manage.py db_worker` runs them;
 # `manage.py run_scheduler` enqueues the periodic jobs (tracker/scheduling.py).

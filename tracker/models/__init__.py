@@ -50,6 +50,8 @@ from .notifications import (
     NotificationPreference,
     NotificationQuerySet,
     Watch,
+    WeeklyDigest,
+    delivery_choices,
     delivery_for,
 )
 from .querysets import (
@@ -125,6 +127,8 @@ __all__ = [
     "Theme",
     "ThemeQuerySet",
     "Watch",
+    "WeeklyDigest",
+    "delivery_choices",
     "delivery_for",
     "calendar_token_hash",
     "open_commitments",

@@ -27,6 +27,8 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("Target date passed")
     REVIEW = "review", _("Review date reached")
     STALE = "stale", _("No update for a while")
+    # One e-mail each Monday, not a notification under the bell: it is sent, or it is off.
+    WEEKLY_DIGEST = "weekly_digest", _("Weekly digest")
 
 
 class Delivery(models.TextChoices):
@@ -44,9 +46,26 @@ DEFAULT_DELIVERY = dict.fromkeys(NotificationKind, Delivery.DIGEST) | {
 }
 
 
+# The weekly digest's two choices; "in the app only" (what an unsubscribe link leaves) is off.
+WEEKLY_DIGEST_DELIVERIES = [
+    (Delivery.DIGEST.value, _("By e-mail every Monday")),
+    (Delivery.OFF.value, _("Off")),
+]
+
+
 def delivery_for(kind: str, stored: str | None) -> str:
     """The user's choice for a kind, or the default when they made none."""
-    return stored or DEFAULT_DELIVERY[NotificationKind(kind)]
+    delivery = stored or DEFAULT_DELIVERY[NotificationKind(kind)]
+    if kind == NotificationKind.WEEKLY_DIGEST:
+        return Delivery.OFF if delivery in (Delivery.IN_APP, Delivery.OFF) else Delivery.DIGEST
+    return delivery
+
+
+def delivery_choices(kind: str) -> list[tuple[str, str]]:
+    """What the settings page offers for a kind."""
+    if kind == NotificationKind.WEEKLY_DIGEST:
+        return WEEKLY_DIGEST_DELIVERIES
+    return Delivery.choices
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -240,3 +259,27 @@ class Watch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.commitment}"
+
+
+class WeeklyDigest(models.Model):
+    """A weekly digest mailed to a user: one per user and week, so a retried or doubled job
+    finds the row and sends nothing more."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        verbose_name=_("user"),
+        related_name="weekly_digests",
+    )
+    # The ISO week whose changes it reports ("2026-W48"); it is sent on the Monday after.
+    week = models.CharField(_("week"), max_length=8)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    items = models.PositiveIntegerField(_("items"), default=0)
+
+    class Meta:
+        verbose_name = _("weekly digest")
+        verbose_name_plural = _("weekly digests")
+        constraints = [once_per("user", "week", name="weeklydigest_once_per_week")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.week}"

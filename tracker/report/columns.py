@@ -104,19 +104,3 @@ class Cells:
             row.last_update,
             row.next_step,
         ]
-
-
-def open_values(row: CommitmentRow) -> list:
-    return [
-        row.pk,
-        row.title,
-        row.themes_text,
-        row.origin_text,
-        row.owner,
-        row.division,
-        str(row.status_label),
-        str(row.confidence_label),
-        row.target_date,
-        row.last_update,
-        row.next_step,
-    ]

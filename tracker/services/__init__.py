@@ -24,6 +24,7 @@ from .commitments import (
     status_move_errors,
 )
 from .conflicts import CONFLICT_FIELDS, ConflictError
+from .digests import weekly_digests_send
 from .followups import FOLLOWUP_FIELDS, followup_delete, followup_edit, followup_record
 from .history import set_history_user
 from .meetings import (
@@ -105,6 +106,7 @@ __all__ = [
     "followup_edit",
     "followup_record",
     "digest_send",
+    "weekly_digests_send",
     "notification_mark_read",
     "notification_preferences_set",
     "notifications_email_immediate",

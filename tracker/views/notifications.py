@@ -14,6 +14,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -31,6 +32,8 @@ PAGE_SIZE = 30
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
+# Back after "mark read" must show the row read: the browser fetches the page again.
+@never_cache
 def notification_list(request):
     require(request, "tracker.view_workspace")
     page = page_of(

@@ -151,3 +151,48 @@ document.addEventListener("htmx:afterSwap", (event) => {
   }
   focusAfterSwap(event.target);
 });
+
+// Copy buttons (data-copy-target names the field, data-copy-status the line that says it was
+// copied): shown only where this script runs. The field's text is selected first, so that
+// whatever happens it is ready for Ctrl+C.
+for (const button of document.querySelectorAll("[data-copy-target]")) {
+  button.hidden = false;
+}
+
+function copyField(button) {
+  const field = document.getElementById(button.dataset.copyTarget);
+  if (!field) {
+    return;
+  }
+  field.focus();
+  field.select();
+  const status = document.getElementById(button.dataset.copyStatus);
+  const done = () => {
+    if (status) {
+      status.textContent = button.dataset.copied || "";
+    }
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(field.value).then(done, () => {
+      if (document.execCommand("copy")) {
+        done();
+      }
+    });
+  } else if (document.execCommand("copy")) {
+    done();
+  }
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy-target]");
+  if (button) {
+    copyField(button);
+  }
+});
+
+// A read-only address is selected whole when focused, ready to copy by hand.
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches("input.feed-url[readonly]")) {
+    event.target.select();
+  }
+});
