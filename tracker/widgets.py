@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
@@ -14,22 +16,19 @@ class QuickSelect(forms.Select):
     For flat choices of one value: no option groups, no multiple selection."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        # As forms.Select marks it: the first option whose value matches, and only that one.
+        # As forms.Select marks it: the option whose value matches. The standard library's
+        # escape is what django.utils.html.escape calls, without its lazy-string wrapping.
         chosen = next(iter(self.format_value(value)), None)
-        selected = mark_safe(" selected")
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option, selected if str(option) == chosen else "", label)
-                for option, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{escape(str(option))}"'
+            f"{' selected' if str(option) == chosen else ''}>{escape(str(label))}</option>"
+            for option, label in self.choices
         )
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
             flatatt(self.build_attrs(self.attrs, attrs)),
-            options,
+            mark_safe(options),  # noqa: S308 - every value and label escaped above
         )
 
 
