@@ -2,7 +2,7 @@
 
     python benchmarks/bench_web.py                       # PostgreSQL, 10 s per page
     python benchmarks/bench_web.py --db both --seconds 30
-    python benchmarks/bench_web.py --source /tmp/before  # another checkout, e.g. a git worktree
+    python benchmarks/bench_web.py --source ../before  # another checkout, e.g. a git worktree
 
 For each database it builds the data set once (bench_data.py: 10,000 commitments, 100,000 journal
 entries; PostgreSQL database `tracker_bench`, SQLite file under benchmarks/.data/), starts gunicorn
