@@ -98,15 +98,6 @@ def _recipients(week: str):
     )
 
 
-def _language(user) -> str:
-    from django.conf import settings
-
-    try:
-        return user.mail_language.language
-    except MailLanguage.DoesNotExist:
-        return settings.LANGUAGE_CODE
-
-
 def weekly_digests_build(*, users: Sequence, now: datetime.datetime) -> list[Digest]:
     """The digests of `users` as of `now`, empty ones included, in three queries."""
     week, start, end = digest_week(now)
@@ -180,7 +171,7 @@ def weekly_digests_build(*, users: Sequence, now: datetime.datetime) -> list[Dig
         digests.append(
             Digest(
                 user=user,
-                language=_language(user),
+                language=MailLanguage.of(user),
                 week=week,
                 sections=sections,
                 changes=_mine(changes_of, user.pk, divisions_of[user.pk]),

@@ -315,15 +315,6 @@ def _claim(notification: Notification, now: datetime.datetime) -> bool:
     )
 
 
-def _language(user) -> str:
-    from django.conf import settings
-
-    try:
-        return user.mail_language.language
-    except MailLanguage.DoesNotExist:
-        return settings.LANGUAGE_CODE
-
-
 def notifications_email_immediate(*, event_key: str) -> int:
     """Mail the not-yet-mailed notifications of one event to the users who want them at once.
 
@@ -346,7 +337,7 @@ def notifications_email_immediate(*, event_key: str) -> int:
             continue
         try:
             notification_message(
-                notifications=[notification], language=_language(notification.user)
+                notifications=[notification], language=MailLanguage.of(notification.user)
             ).send()
         except Exception:
             Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
@@ -390,7 +381,9 @@ def digest_send(*, user, now: datetime.datetime) -> int:
             # Another run is mailing them: let it, rather than send half of them twice.
             transaction.set_rollback(True)
             return 0
-        notification_message(notifications=pending, language=_language(user), digest=True).send()
+        notification_message(
+            notifications=pending, language=MailLanguage.of(user), digest=True
+        ).send()
     return len(pending)
 
 
@@ -447,4 +440,5 @@ def digests_job(*, run) -> int:
             emailed_at__isnull=True, created_at__lte=run.due_at
         ).values("user_id"),
     )
-    return sum(digest_send(user=user, now=run.due_at) for user in users.order_by("pk"))
+    users = users.select_related("mail_language").order_by("pk")
+    return sum(digest_send(user=user, now=run.due_at) for user in users)
