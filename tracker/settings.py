@@ -193,14 +193,23 @@ else:
 # attempt or a page costs no database round trip for them. A Redis that is down fails log-ins
 # loudly (an error page), never by forgetting failures.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # List rows as rendered, keyed by their content (tracker/templatetags/row_cache.py): never
+    # stale, so each process keeps its own, next to the templates that rendered them.
+    "rows": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rows",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            # Another application on the same Redis database keeps its own keys.
-            "KEY_PREFIX": "tracker",
-        }
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # Another application on the same Redis database keeps its own keys.
+        "KEY_PREFIX": "tracker",
     }
     AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
     # Written through to the database as well, so a restart or flush of Redis logs no one out.

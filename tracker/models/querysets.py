@@ -8,7 +8,7 @@ from django.db import connections, models
 from django.db.models import Count, Q
 from django.db.models.expressions import RawSQL
 
-from .choices import OPEN_STATUSES, Confidence
+from .choices import OPEN_STATUSES, Confidence, Status
 
 STALE_AFTER_DAYS = 14
 MEETING_LONG_TEXTS = ("readout_text", "summary", "notes")
@@ -20,6 +20,45 @@ def open_commitments(prefix: str = "") -> Q:
     The statuses in a fixed order, as the partial index on open items names them: SQLite uses
     that index only for a condition spelled as its own."""
     return Q(**{f"{prefix}is_archived": False, f"{prefix}status__in": sorted(OPEN_STATUSES)})
+
+
+def overdue_commitments(today: datetime.date) -> Q:
+    return open_commitments() & Q(target_date__lt=today)
+
+
+def due_commitments(start: datetime.date, end: datetime.date) -> Q:
+    return open_commitments() & Q(target_date__gte=start, target_date__lte=end)
+
+
+def red_commitments() -> Q:
+    return open_commitments() & Q(confidence=Confidence.RED)
+
+
+def stale_commitments(now: datetime.datetime, days: int = STALE_AFTER_DAYS) -> Q:
+    cutoff = now - datetime.timedelta(days=days)
+    return open_commitments() & (Q(last_update_at__lt=cutoff) | Q(last_update_at__isnull=True))
+
+
+def attention_conditions(
+    *, now: datetime.datetime, today: datetime.date, due_soon_days: int
+) -> dict[str, Q]:
+    """The dashboard's sections of open items that need attention, each as a condition, so that
+    a section's list and its count are the same items."""
+    return {
+        "overdue": overdue_commitments(today),
+        "due_soon": due_commitments(today, today + datetime.timedelta(days=due_soon_days)),
+        "stale": stale_commitments(now),
+        "red": red_commitments(),
+    }
+
+
+# The order each section lists its items in: the most pressing first.
+ATTENTION_ORDER = {
+    "overdue": ("target_date", "pk"),
+    "due_soon": ("target_date", "pk"),
+    "stale": ("last_update_at", "pk"),
+    "red": ("target_date", "pk"),
+}
 
 
 class ThemeQuerySet(models.QuerySet):
@@ -58,20 +97,19 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(open_commitments())
 
     def overdue(self, today: datetime.date) -> CommitmentQuerySet:
-        return self.open().filter(target_date__lt=today)
+        return self.filter(overdue_commitments(today))
 
     def due_between(self, start: datetime.date, end: datetime.date) -> CommitmentQuerySet:
-        return self.open().filter(target_date__gte=start, target_date__lte=end)
+        return self.filter(due_commitments(start, end))
 
     def red(self) -> CommitmentQuerySet:
-        return self.open().filter(confidence=Confidence.RED)
+        return self.filter(red_commitments())
 
     def without_owner(self) -> CommitmentQuerySet:
         return self.open().filter(owner__isnull=True)
 
     def stale(self, now: datetime.datetime, days: int = STALE_AFTER_DAYS) -> CommitmentQuerySet:
-        cutoff = now - datetime.timedelta(days=days)
-        return self.open().filter(Q(last_update_at__lt=cutoff) | Q(last_update_at__isnull=True))
+        return self.filter(stale_commitments(now, days))
 
     def for_divisions(self, divisions) -> CommitmentQuerySet:
         return self.filter(lead_division__in=divisions)
@@ -111,21 +149,30 @@ class CommitmentQuerySet(models.QuerySet):
             .prefetch_related("themes", "parties")
         )
 
-    def status_counts(self) -> dict[str, int]:
-        """How many active items each status has; a status nobody is in is missing."""
-        return dict(self.active().values_list("status").annotate(n=Count("pk")).order_by())
-
     def attention_sections(
         self, *, now: datetime.datetime, today: datetime.date, due_soon_days: int
     ) -> dict[str, CommitmentQuerySet]:
         """The open items that need attention, by reason, each in the order it is listed."""
-        due_soon_end = today + datetime.timedelta(days=due_soon_days)
         return {
-            "overdue": self.overdue(today).order_by("target_date", "pk"),
-            "due_soon": self.due_between(today, due_soon_end).order_by("target_date", "pk"),
-            "stale": self.stale(now).order_by("last_update_at", "pk"),
-            "red": self.red().order_by("target_date", "pk"),
+            name: self.filter(condition).order_by(*ATTENTION_ORDER[name])
+            for name, condition in attention_conditions(
+                now=now, today=today, due_soon_days=due_soon_days
+            ).items()
         }
+
+    def dashboard_counts(
+        self, *, now: datetime.datetime, today: datetime.date, due_soon_days: int
+    ) -> tuple[dict[str, int], dict[str, int]]:
+        """How many active items each status has, and how many open items each attention section
+        holds: one pass over the commitments instead of a count per box."""
+        conditions = attention_conditions(now=now, today=today, due_soon_days=due_soon_days)
+        counts = self.active().aggregate(
+            **{f"section_{name}": Count("pk", filter=q) for name, q in conditions.items()},
+            **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in Status},
+        )
+        sections = {name: counts[f"section_{name}"] for name in conditions}
+        statuses = {status: counts[f"status_{status}"] for status in Status}
+        return statuses, sections
 
 
 class StatusUpdateQuerySet(models.QuerySet):

@@ -38,7 +38,6 @@ from ..models import (
     FollowUp,
     Meeting,
     Participation,
-    Status,
     StatusUpdate,
     Theme,
 )
@@ -87,15 +86,17 @@ def dashboard(request):
     commitments = Commitment.objects.select_related("owner", "lead_division")
     my_divisions = division_ids(request.user)
     sections = commitments.attention_sections(now=now, today=today, due_soon_days=DUE_SOON_DAYS)
-    status_counts = Commitment.objects.status_counts()
-    by_status = [(status, status_counts.get(status, 0)) for status in Status]
+    status_counts, section_counts = Commitment.objects.dashboard_counts(
+        now=now, today=today, due_soon_days=DUE_SOON_DAYS
+    )
+    by_status = list(status_counts.items())
     by_theme = list(Theme.objects.with_open_counts())
     mine = commitments.open_for(request.user, my_divisions).order_by("target_date", "pk")
     context = {
         "mine": mine[:SECTION_SIZE],
         **{name: items[:SECTION_SIZE] for name, items in sections.items()},
         # The boxes count every item; the lists below them show the first SECTION_SIZE.
-        "counts": {name: items.count() for name, items in sections.items()},
+        "counts": section_counts,
         "activity": StatusUpdate.objects.recent(my_divisions)[:15],
         "by_status": by_status,
         "status_max": max([n for _, n in by_status] or [0]) or 1,

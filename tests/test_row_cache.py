@@ -1,0 +1,100 @@
+"""The rows kept as rendered (tracker/templatetags/row_cache.py) are keyed by their content: a
+page rendered again after any change shows the change, never the row as it was."""
+
+import datetime
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from tests.factories import CommitmentFactory, ThemeFactory, UserFactory
+from tracker import services
+from tracker.models import Commitment, Status
+from tracker.templatetags.row_cache import row_key
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def overdue(division):
+    """An overdue item of the editor's division: on the dashboard twice (mine, overdue)."""
+    return CommitmentFactory(
+        title="Launch the working group",
+        lead_division=division,
+        owner=UserFactory(first_name="Hanako", last_name="Sato"),
+        target_date=timezone.localdate() - datetime.timedelta(days=3),
+    )
+
+
+def test_a_saved_status_shows_on_the_next_page(editor_client, editor, overdue):
+    assert "Not started" in editor_client.get(reverse("dashboard")).text
+    services.commitment_set_status(
+        commitment=overdue,
+        user=editor,
+        status=Status.IN_PROGRESS,
+        expected_version=overdue.version,
+        note="Talks began.",
+    )
+    page = editor_client.get(reverse("dashboard")).text
+    assert "In progress" in page
+    assert "Not started" not in page.split("<main")[1].split("bar-chart")[0]
+
+
+def test_a_renamed_owner_shows_without_any_change_to_the_commitment(editor_client, overdue):
+    assert "Hanako Sato" in editor_client.get(reverse("dashboard")).text
+    owner = overdue.owner
+    owner.first_name = "Yuko"
+    owner.save(update_fields=["first_name"])
+    page = editor_client.get(reverse("dashboard")).text
+    assert "Yuko Sato" in page and "Hanako" not in page
+
+
+def test_the_rows_follow_the_language(editor_client, overdue):
+    assert "Not started" in editor_client.get(reverse("dashboard")).text
+    japanese = editor_client.get(reverse("dashboard"), headers={"accept-language": "ja"}).text
+    assert "未着手" in japanese and 'data-label="Status"' not in japanese
+
+
+def test_user_text_stays_escaped_when_served_again(editor_client, division):
+    CommitmentFactory(
+        title="<script>alert(1)</script>\x0b",
+        lead_division=division,
+        target_date=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    for _ in range(2):
+        page = editor_client.get(reverse("dashboard")).text
+        assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
+def test_the_key_follows_every_loaded_value(overdue):
+    theme = ThemeFactory(name="Economic security")
+    overdue.themes.add(theme)
+
+    def key(today):
+        row = Commitment.objects.for_list().get(pk=overdue.pk)
+        return row_key("list", row, [today])
+
+    today = timezone.localdate()
+    before = key(today)
+    assert key(today) == before
+    assert key(today + datetime.timedelta(days=1)) != before
+    theme.name = "Economic security and supply chains"
+    theme.save()
+    assert key(today) != before
+    with translation.override("ja"):
+        assert key(today) != before
+
+
+def test_two_tags_never_share_rows(overdue):
+    rows = Template(
+        "{% load row_cache %}{% cachedrow c %}A{{ c.title }}{% endcachedrow %}"
+        "{% cachedrow c %}B{{ c.title }}{% endcachedrow %}"
+    )
+    assert rows.render(Context({"c": overdue})) == f"A{overdue.title}B{overdue.title}"
