@@ -78,6 +78,8 @@ def pages(facts: dict) -> dict[str, str]:
         BARE: "/bare/",
         "dashboard": "/",
         "commitment-list": "/commitments/",
+        # The JSON API's first page of the same list, read with the same session cookie.
+        "api-commitment-list": "/api/v1/commitments/",
         "commitment-list-page-50": "/commitments/?page=50",
         "commitment-list-search": f"/commitments/?{search}",
         "commitment-detail-1000": f"/commitments/{facts['detail_1000']}/",
@@ -95,6 +97,8 @@ def server_environment(db: str, source: Path) -> dict[str, str]:
         # Plain HTTP on the loopback, where the deployment has its TLS proxy in front.
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "LOG_LEVEL": "WARNING",
+        # wrk sends hundreds of API requests a second: the rate limit would answer 429.
+        "API_RATE_LIMIT": "10000000/minute",
         # The served checkout first; this one adds the benchmark's settings and bare view.
         "PYTHONPATH": f"{source}{os.pathsep}{ROOT}",
     }

@@ -847,7 +847,9 @@ MEETING_CHANGE_PAGE_QUERIES = 22
 # The page's validation (each row's choices and unique checks), then the meeting's and the changed
 # commitment's saves through their services, each under a savepoint, and the admin's log. A
 # changed title or next step rewrites the search document: the journal's notes, then the upsert.
-MEETING_CHANGE_POST_QUERIES = 60
+# A new title also rewrites the meeting's search document: 5 of these (participants, meeting,
+# upsert, and the savepoint of the service's transaction, opened and released).
+MEETING_CHANGE_POST_QUERIES = 65
 COMMITMENT_CHANGE_POST_QUERIES = 26
 
 

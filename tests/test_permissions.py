@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import CommitmentFactory, MeetingFactory, UserFactory
+from tests.test_api_permissions import API_ROUTE_NAMES
 from tracker.permissions import Role
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,13 @@ EXPECTED = {
     ),
     "followup-create": ("get", None, EDIT | {"editor": 200, "manager": 200}),
     "commitment-reassign": ("post", {"owner": ""}, MANAGE | {"manager": 302}),
+    # The bulk bar, on every commitment matching no filter (the one there is): the other editor
+    # may post, and is told that it is outside their divisions (409), nothing changed.
+    "commitment-bulk-edit": (
+        "post",
+        {"confidence": "amber", "scope": "matching"},
+        EDIT | {"other_editor": 409, "editor": 302, "manager": 302},
+    ),
     "commitment-watch": ("post", {"watch": "1"}, dict.fromkeys(ROLES[1:], 302) | ANON),
     "notification-list": ("get", None, ALL_READ),
     # Nobody may mark another's notification: the one asked for is not the reader's (404).
@@ -39,6 +47,18 @@ EXPECTED = {
     "notification-settings": ("get", None, ALL_READ),
     # No log-in: the signature is the only credential, and this one is not valid.
     "notification-unsubscribe": ("post", None, dict.fromkeys(ROLES, 400)),
+    "agreed-language": ("get", {"q": "implement"}, ALL_READ),
+    "commitment-wording": ("get", None, ALL_READ),
+    # Saved views: the editor's view, shared with their division; nobody else there sees it (404).
+    "commitment-export": ("get", None, ALL_READ),
+    "saved-view-list": ("get", None, ALL_READ),
+    "saved-view-create": ("get", None, ALL_READ),
+    "saved-view-open": ("get", None, dict.fromkeys(ROLES[1:], 404) | ANON | {"editor": 302}),
+    "saved-view-update": ("get", None, dict.fromkeys(ROLES[1:], 404) | ANON | {"editor": 200}),
+    "saved-view-delete": ("post", None, dict.fromkeys(ROLES[1:], 404) | ANON | {"editor": 302}),
+    "builtin-view-open": ("get", None, dict.fromkeys(ROLES[1:], 302) | ANON),
+    "search": ("get", {"q": "implement"}, ALL_READ),
+    "search-suggest": ("get", {"q": "implement"}, ALL_READ),
     "meeting-list": ("get", None, ALL_READ),
     "meeting-search": ("get", None, ALL_READ),
     "meeting-detail": ("get", None, ALL_READ),
@@ -74,6 +94,13 @@ EXPECTED = {
     ),
     # The secret address is the credential: the editor's feed, whoever's session asks.
     "calendar-feed": ("get", None, dict.fromkeys(ROLES, 200)),
+    "api-token-list": ("get", None, ALL_READ),
+    # The editor's token: only its owner may revoke it; to anyone else it does not exist.
+    "api-token-revoke": (
+        "post",
+        None,
+        dict.fromkeys(ROLES[1:], 404) | {"editor": 302, "anonymous": LOGIN},
+    ),
 }
 
 
@@ -91,7 +118,8 @@ def _patterns(resolver=None, prefix=""):
 def test_every_url_pattern_has_an_expectation():
     names = {name for name, _ in _patterns()}
     assert None not in names, "Give every URL pattern a name."
-    missing = names - set(EXPECTED)
+    # The JSON API's routes have their own matrix (tests/test_api_permissions.py).
+    missing = names - set(EXPECTED) - API_ROUTE_NAMES
     assert not missing, f"Say who may open these URLs in EXPECTED: {sorted(missing)}"
 
 
@@ -113,8 +141,28 @@ def world(division, other_division):
 def _url(name: str, commitment) -> str:
     if name == "admin":
         return reverse("admin:index")
-    if name in {"commitment-detail", "commitment-update", "commitment-reassign", "followup-create"}:
+    if name in {
+        "commitment-detail",
+        "commitment-update",
+        "commitment-reassign",
+        "followup-create",
+        "commitment-wording",
+    }:
         return reverse(name, args=[commitment.pk])
+    if name == "commitment-export":
+        return reverse(name, args=["csv"])
+    if name == "builtin-view-open":
+        return reverse(name, args=["overdue"])
+    if name in {"saved-view-open", "saved-view-update", "saved-view-delete"}:
+        from django.contrib.auth import get_user_model
+
+        from tracker.services import saved_view_create
+
+        editor = get_user_model().objects.get(username="editor")
+        view = saved_view_create(
+            user=editor, name="Mine", query="status=open", division=commitment.lead_division
+        )
+        return reverse(name, args=[view.pk])
     if name == "commitment-watch":
         return reverse(name, args=[commitment.pk])
     if name == "notification-read":
@@ -143,6 +191,14 @@ def _url(name: str, commitment) -> str:
 
         schedule = report_schedule_create(user=None, data={"recipients": "desk@example.org"})
         return reverse(name, args=[schedule.pk])
+    if name == "api-token-revoke":
+        from django.contrib.auth import get_user_model
+
+        from tests.api_helpers import token_for
+        from tracker.models import ApiToken
+
+        token_for(get_user_model().objects.get(username="editor"))
+        return reverse(name, args=[ApiToken.objects.get().pk])
     if name == "report-download":
         return reverse(name, args=["csv"]) + "?week=2026-W10"
     if name == "issued-report-download":

@@ -291,8 +291,26 @@ def keep_only(data: dict[str, list[str]], count: int) -> dict[str, list[str]]:
 # Saving the seed: 55 queries for the request, the re-read review, the meeting and its two
 # participants, then 29 for each new commitment (services.commitment_create: the row, its themes
 # and parties, their history, the journal entry and the search document). It grows with the
-# rows, by a fixed step.
-@pytest.mark.parametrize(("rows", "queries"), [(2, 55 + 2 * 29), (14, 55 + 14 * 29)])
+# rows, by a fixed step. The meeting's and people's search documents add 31: 5 for the meeting,
+# 5 for each new person, 8 for each participant (the meeting's and the person's again).
+SEARCH_DOCUMENTS = 5 + 2 * 5 + 2 * 8
+# The agreed-language sentences: the readout's (none stored yet is read, then one INSERT), and
+# one INSERT per new commitment for its quote.
+AGREED_SENTENCES = 2
+# Each journal entry sealed into the hash chain (lock the head, insert the link, move the head),
+# and the saved import recorded in the security log (savepoint, insert, release).
+JOURNAL_SEAL = 3
+SECURITY_LOG = 3
+PER_ROW = 29 + 1 + JOURNAL_SEAL
+
+
+@pytest.mark.parametrize(
+    ("rows", "queries"),
+    [
+        (2, 55 + SEARCH_DOCUMENTS + AGREED_SENTENCES + SECURITY_LOG + 2 * PER_ROW),
+        (14, 55 + SEARCH_DOCUMENTS + AGREED_SENTENCES + SECURITY_LOG + 14 * PER_ROW),
+    ],
+)
 def test_saving_runs_a_fixed_number_of_queries_per_row(
     editor_client, url, rows, queries, django_assert_num_queries
 ):

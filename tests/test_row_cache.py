@@ -98,3 +98,21 @@ def test_two_tags_never_share_rows(overdue):
         "{% cachedrow c %}B{{ c.title }}{% endcachedrow %}"
     )
     assert rows.render(Context({"c": overdue})) == f"A{overdue.title}B{overdue.title}"
+
+
+def test_the_list_shows_a_saved_change_and_the_chosen_columns(editor_client, editor, overdue):
+    url = reverse("commitment-list")
+    assert "Not started" in editor_client.get(url).text
+    services.commitment_set_status(
+        commitment=overdue,
+        user=editor,
+        status=Status.IN_PROGRESS,
+        expected_version=overdue.version,
+        note="Talks began.",
+    )
+    page = editor_client.get(url).text
+    version = Commitment.objects.get(pk=overdue.pk).version
+    assert "In progress" in page and f'value="{overdue.pk}:{version}"' in page
+    with_next_step = editor_client.get(url, {"cols": "status,next_step"}).text
+    assert 'data-label="Next step"' in with_next_step
+    assert 'data-label="Next step"' not in editor_client.get(url).text

@@ -287,3 +287,21 @@ def test_the_migration_fills_the_documents_and_the_index_from_existing_rows(mana
     )
     assert not Commitment.objects.search("maritime item").exists()
     assert list(Commitment.objects.search("renamed item")) == [commitment]
+
+
+def test_a_search_matching_more_than_the_limit_lists_the_first_and_says_so(
+    editor_client, monkeypatch
+):
+    monkeypatch.setattr("tracker.views.workspace.SEARCH_LIMIT", 3)
+    CommitmentFactory.create_batch(4, title="Maritime security dialogue")
+    response = editor_client.get(reverse("commitment-list"), {"q": "maritime"})
+    page = response.context["page"]
+    assert page.paginator.truncated and page.paginator.count == 3
+    assert len(page.object_list) == 3
+    assert "More than 3 commitments match; the first 3 are listed." in response.text
+    # Under the limit, or without a search, the list counts exactly.
+    CommitmentFactory(title="Supply chain resilience")
+    exact = editor_client.get(reverse("commitment-list"), {"q": "supply"})
+    assert exact.context["page"].paginator.count == 1
+    assert not exact.context["page"].paginator.truncated
+    assert "5 commitments" in editor_client.get(reverse("commitment-list")).text

@@ -582,8 +582,9 @@ def test_status_change_query_count_is_pinned(
 # time), its history row and m2m snapshot (2), the journal entry, its note added to the search
 # document, the re-read, release; then the card: the commitment with themes, parties and
 # follow-ups, journal, history, and the names in its changes. The notification of the move: who
-# hears of it (one query; here nobody but the editor, who made it, so no INSERT).
-STATUS_CHANGE_QUERIES = 29
+# hears of it (one query; here nobody but the editor, who made it, so no INSERT). The journal
+# chain's seal of the entry: lock the head, insert the link, move the head (3).
+STATUS_CHANGE_QUERIES = 32
 
 
 def _expire_idle(client) -> None:

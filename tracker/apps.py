@@ -12,7 +12,13 @@ class TrackerConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import fields
 
-        from . import permissions  # noqa: F401 - registers the rules
+        from . import (
+            permissions,  # noqa: F401 - registers the rules
+            security_signals,
+        )
+
+        # Log-ins, log-outs, failures and lock-outs, into the security log.
+        security_signals.connect()
 
         # Django's Japanese catalogue has no translation for its empty-choice label (every admin
         # select and the actions menu show it); declared here so that ours carries one.

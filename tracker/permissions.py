@@ -83,6 +83,22 @@ def is_division_member(user, division) -> bool:
     return division.pk in division_ids(user)
 
 
+@rules.predicate
+def owns_view(user, view) -> bool:
+    return view is None or view.owner_id == user.pk
+
+
+@rules.predicate
+def is_shared_view(user, view) -> bool:
+    return view is not None and view.division_id is not None
+
+
+@rules.predicate
+def sees_view(user, view) -> bool:
+    """A saved view is its owner's, and its division's members' when shared."""
+    return view is None or view.owner_id == user.pk or view.division_id in division_ids(user)
+
+
 can_edit_any = is_superuser | is_manager | is_data_entry
 can_edit_commitment = can_edit_any | (is_editor & leads_or_owns)
 
@@ -96,6 +112,18 @@ rules.add_perm("tracker.issue_report", is_superuser | is_manager)
 rules.add_perm("tracker.view_issued_reports", is_superuser | is_manager)
 # A division's calendar feed: its managers, asked again on every fetch of the feed.
 rules.add_perm("tracker.subscribe_division_feed", is_superuser | (is_manager & is_division_member))
+
+
+# Saved views of the list: anyone may keep their own; a shared one is changed by its owner or a
+# manager; an editor shares with their own divisions, a manager with any.
+rules.add_perm("tracker.open_saved_view", is_active_user & (sees_view | is_superuser))
+rules.add_perm(
+    "tracker.change_saved_view",
+    is_active_user & (owns_view | (is_shared_view & (is_manager | is_superuser))),
+)
+rules.add_perm(
+    "tracker.share_saved_view", is_active_user & (is_division_member | is_manager | is_superuser)
+)
 
 
 def require(request, permission: str, obj=None) -> None:

@@ -37,6 +37,22 @@ _NOTES = [
         gettext_lazy("The text looks Japanese; only dates and a few keywords were read"),
     ),
     _note(
+        "The text is Japanese; it was read with the Japanese word lists",
+        gettext_lazy("The text is Japanese; it was read with the Japanese word lists"),
+    ),
+    _note(
+        "The text gives no date for the meeting; enter it before saving",
+        gettext_lazy("The text gives no date for the meeting; enter it before saving"),
+    ),
+    _note(
+        "The text gives no full date; used the date supplied with the readout",
+        gettext_lazy("The text gives no full date; used the date supplied with the readout"),
+    ),
+    _note(
+        "No title line; made up from the kind of meeting and the countries",
+        gettext_lazy("No title line; made up from the kind of meeting and the countries"),
+    ),
+    _note(
         "The text could not be read ({error}); please fill in the form",
         gettext_lazy("The text could not be read (%(error)s); please fill in the form"),
     ),

@@ -108,6 +108,12 @@ class Job:
 PERIODIC_JOBS: list[Job] = [
     # Finished tasks' rows (heartbeats above all) would otherwise grow the queue table forever.
     Job("prune-task-results", Daily(at=datetime.time(3, 30)), "tracker.tasks.prune_task_results"),
+    # Security events older than SECURITY_LOG_RETENTION_DAYS.
+    Job(
+        "prune-security-log",
+        Daily(at=datetime.time(3, 45)),
+        "tracker.services.security_log.security_log_prune_job",
+    ),
     # Due, overdue, review-date and stale reminders, then the day's digest mail.
     Job("reminders", Daily(at=datetime.time(7)), "tracker.services.notifications.reminders_job"),
     Job("daily-digest", Daily(at=datetime.time(8)), "tracker.services.notifications.digests_job"),

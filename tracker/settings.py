@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "axes",
     "rules",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "tracker",
 ]
 
@@ -69,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sees every 403, whichever layer refused, and writes it into the security log.
+    "tracker.security_middleware.PermissionRefusalLogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -332,3 +337,49 @@ IMPORT_MAX_ROWS = 1_000
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# The JSON API under /api/v1/ (tracker/api/, docs/api.md): personal access tokens or the browser's
+# session (with its CSRF check), problem-details errors, cursor pages, and a rate limit per token
+# kept in the default cache (Redis with REDIS_URL, so every app server counts alike).
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tracker.api.authentication.BearerTokenAuthentication",
+        "tracker.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["tracker.api.permissions.ApiAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_RATE_LIMIT},
+    "DEFAULT_PARSER_CLASSES": ["tracker.api.parsers.StrictJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.KeysetPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "tracker.api.errors.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Commitment tracker API",
+    "DESCRIPTION": "Commitments, meetings, follow-ups and the weekly report; see docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs under the API's own rules: a token or a session, never anonymous.
+    "SERVE_PERMISSIONS": ["tracker.api.permissions.ApiAccess"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI's files come from drf-spectacular-sidecar, served by the app (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingKindEnum": "tracker.models.choices.MeetingKind",
+        "TimelineKindEnum": ["update", "followup", "change"],
+    },
+}
+
+# The security log (log-ins, refusals, downloads, imports, exports) keeps this many days of
+# events; a daily job deletes older ones.
+try:
+    SECURITY_LOG_RETENTION_DAYS = int(os.environ.get("SECURITY_LOG_RETENTION_DAYS") or "400")
+except ValueError as error:
+    raise ImproperlyConfigured("SECURITY_LOG_RETENTION_DAYS must be a number of days.") from error
+if SECURITY_LOG_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("SECURITY_LOG_RETENTION_DAYS must be at least 1.")

@@ -1,14 +1,29 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
-from .views import calendar_feeds, notifications, readouts, reports, schedules, workspace
+from .views import agreed_language as agreed_language_views
+from .views import (
+    api_tokens,
+    bulk,
+    calendar_feeds,
+    list_export,
+    notifications,
+    readouts,
+    reports,
+    saved_views,
+    schedules,
+    search,
+    workspace,
+)
 
 urlpatterns = [
     path("", workspace.dashboard, name="dashboard"),
     path("commitments/", workspace.commitment_list, name="commitment-list"),
+    path("commitments/bulk/", bulk.commitment_bulk_edit, name="commitment-bulk-edit"),
+    path("commitments/export/<str:fmt>/", list_export.commitment_export, name="commitment-export"),
     path("commitments/<int:pk>/", workspace.commitment_detail, name="commitment-detail"),
     path(
         "commitments/<int:pk>/update/", workspace.commitment_update_form, name="commitment-update"
@@ -43,6 +58,20 @@ urlpatterns = [
         notifications.notification_unsubscribe,
         name="notification-unsubscribe",
     ),
+    path("search/", search.search, name="search"),
+    path("search/suggest/", search.search_suggest, name="search-suggest"),
+    path(
+        "commitments/<int:pk>/wording/",
+        agreed_language_views.commitment_wording,
+        name="commitment-wording",
+    ),
+    path("language/", agreed_language_views.agreed_language, name="agreed-language"),
+    path("views/", saved_views.saved_view_list, name="saved-view-list"),
+    path("views/new/", saved_views.saved_view_create, name="saved-view-create"),
+    path("views/<int:pk>/", saved_views.saved_view_open, name="saved-view-open"),
+    path("views/<int:pk>/edit/", saved_views.saved_view_update, name="saved-view-update"),
+    path("views/<int:pk>/delete/", saved_views.saved_view_delete, name="saved-view-delete"),
+    path("views/builtin/<slug:slug>/", saved_views.builtin_view_open, name="builtin-view-open"),
     path("meetings/", workspace.meeting_list, name="meeting-list"),
     path("meetings/search/", workspace.meeting_search, name="meeting-search"),
     path("meetings/<int:pk>/", workspace.meeting_detail, name="meeting-detail"),
@@ -88,5 +117,9 @@ urlpatterns = [
     ),
     # The language can be chosen on the log-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("settings/tokens/", api_tokens.api_token_list, name="api-token-list"),
+    path("settings/tokens/<int:pk>/revoke/", api_tokens.api_token_revoke, name="api-token-revoke"),
+    # The JSON API: its views authenticate by token or session themselves (tracker/api/urls.py).
+    path("api/v1/", include("tracker.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,14 +4,22 @@ Declarative where it can be; every save and delete calls `tracker.services`, lik
 into the data (`saving`). One module per role: `labels` (names in pickers and filters), `saving`
 (the service-backed model admin and its refusals), `reference` (countries, themes, divisions,
 series, people), `meetings` (with participants and inlines), `commitment_forms`, `commitments`
-(with the bulk actions), `followups`, `journal` (status updates).
+(with the bulk actions), `followups`, `journal` (status updates), `security_log` (read-only).
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 # Importing the modules registers their admins (the admin's autodiscovery imports this package).
-from . import commitments, followups, jobs, journal, meetings, reference  # noqa: F401
+from . import (  # noqa: F401
+    commitments,
+    followups,
+    jobs,
+    journal,
+    meetings,
+    reference,
+    security_log,
+)
 
 admin.site.site_header = _("Commitment tracker — data entry")
 admin.site.site_title = _("Commitment tracker")

@@ -4,6 +4,19 @@ Reads live as chainable QuerySet methods (`querysets`); every write with side ef
 through `tracker.services`, so that a status change always writes its journal entry.
 """
 
+from .agreed_language import (
+    AGREED_FTS_TABLE,
+    AgreedSentence,
+    AgreedSentenceQuerySet,
+    agreed_fold,
+)
+from .api_tokens import (
+    API_TOKEN_PREFIX,
+    ApiToken,
+    ApiTokenQuerySet,
+    ApiTokenScope,
+    api_token_hash,
+)
 from .calendar_feeds import (
     CalendarFeedKind,
     CalendarToken,
@@ -40,6 +53,7 @@ from .jobs import (
     Weekday,
     split_recipients,
 )
+from .journal_chain import GENESIS_HASH, JournalHead, JournalLink, JournalLinkKind
 from .meetings import JAPAN_TIME_ZONE, Meeting, Participation, Person, validate_time_zone
 from .notifications import (
     DEFAULT_DELIVERY,
@@ -64,15 +78,41 @@ from .querysets import (
 )
 from .reference import Country, Division, MeetingSeries, NamedReference, Theme
 from .reports import IssuedReport, IssuedReportFile, report_file_stem
+from .saved_views import SAVED_VIEW_QUERY_MAX, SavedView, SavedViewQuerySet
 from .search import (
     SEARCH_FTS_TABLE,
     TRIGRAM,
     CommitmentSearchDocument,
+    MeetingSearchDocument,
+    PersonSearchDocument,
+    meeting_document_text,
+    person_document_text,
+    person_name_forms,
     search_document_text,
     search_fold,
 )
+from .security_log import SecurityEvent, SecurityEventKind, SecurityEventQuerySet
 
 __all__ = [
+    "SAVED_VIEW_QUERY_MAX",
+    "SavedView",
+    "SavedViewQuerySet",
+    "API_TOKEN_PREFIX",
+    "ApiToken",
+    "ApiTokenQuerySet",
+    "ApiTokenScope",
+    "api_token_hash",
+    "AGREED_FTS_TABLE",
+    "AgreedSentence",
+    "AgreedSentenceQuerySet",
+    "agreed_fold",
+    "GENESIS_HASH",
+    "JournalHead",
+    "JournalLink",
+    "JournalLinkKind",
+    "SecurityEvent",
+    "SecurityEventKind",
+    "SecurityEventQuerySet",
     "ALLOWED_TRANSITIONS",
     "CLOSED_STATUSES",
     "DEFAULT_DELIVERY",
@@ -110,6 +150,7 @@ __all__ = [
     "MeetingFormat",
     "MeetingKind",
     "MeetingQuerySet",
+    "MeetingSearchDocument",
     "MeetingSeries",
     "NamedReference",
     "Notification",
@@ -118,6 +159,7 @@ __all__ = [
     "NotificationQuerySet",
     "Participation",
     "Person",
+    "PersonSearchDocument",
     "ReportFormat",
     "Status",
     "StatusMove",
@@ -131,7 +173,10 @@ __all__ = [
     "delivery_choices",
     "delivery_for",
     "calendar_token_hash",
+    "meeting_document_text",
     "open_commitments",
+    "person_document_text",
+    "person_name_forms",
     "report_file_stem",
     "search_document_text",
     "search_fold",

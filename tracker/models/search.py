@@ -68,3 +68,71 @@ class CommitmentSearchDocument(models.Model):
 
     def __str__(self) -> str:
         return str(self.commitment_id)
+
+
+def person_name_forms(*, family_name: str, given_name: str, name_ja: str) -> tuple[str, ...]:
+    """Every way a reader may type a person's name: given name first, family name first, and
+    the Japanese name."""
+    return (f"{given_name} {family_name}", f"{family_name} {given_name}", name_ja)
+
+
+def meeting_document_text(
+    *, title: str, place: str, participants: Iterable[str] = (), readout_text: str = ""
+) -> str:
+    """A meeting's document, folded: its title, place, the names of the people at it (every
+    form of each) and its readout, the longest last."""
+    parts = (search_fold(part) for part in (title, place, *participants, readout_text))
+    return SEPARATOR.join(part for part in dict.fromkeys(parts) if part)
+
+
+def person_document_text(*, names: Iterable[str], titles: Iterable[str] = ()) -> str:
+    """A person's document, folded: every form of their name and every title they held."""
+    parts = (search_fold(part) for part in (*names, *titles))
+    return SEPARATOR.join(part for part in dict.fromkeys(parts) if part)
+
+
+class MeetingSearchDocument(models.Model):
+    """What the search from every page finds a meeting by (see `meeting_document_text`), kept
+    by the meeting, person and participation services. Its indexes are made by migration 0016:
+    on PostgreSQL a stored English text-search vector and a pg_trgm index, on SQLite two FTS5
+    tables (words and trigrams) kept by triggers."""
+
+    meeting = models.OneToOneField(
+        "tracker.Meeting",
+        models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        verbose_name=_("meeting"),
+    )
+    document = models.TextField(_("search document"), editable=False)
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("meeting search document")
+        verbose_name_plural = _("meeting search documents")
+
+    def __str__(self) -> str:
+        return str(self.meeting_id)
+
+
+class PersonSearchDocument(models.Model):
+    """What the search from every page finds a person by (see `person_document_text`); indexed
+    like the meetings' documents, but with PostgreSQL's 'simple' configuration: names have no
+    English stems."""
+
+    person = models.OneToOneField(
+        "tracker.Person",
+        models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        verbose_name=_("person"),
+    )
+    document = models.TextField(_("search document"), editable=False)
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("person search document")
+        verbose_name_plural = _("person search documents")
+
+    def __str__(self) -> str:
+        return str(self.person_id)

@@ -13,7 +13,11 @@ from .sentences import ABBREV_TAIL_RE, sentences
 
 # Items beyond this length are read only so far; this keeps pasted megabytes fast.
 MAX_ITEM_CHARS = 6000
-_BOILERPLATE_RE = re.compile(r"as follows|overview of the|summary of the|概要は以下|概要は次", re.I)
+_BOILERPLATE_RE = re.compile(
+    r"as follows|overview of the|summary of the|fact\s+sheet\s+provides|概要は以下|概要は次", re.I
+)
+# "At the outset, … welcomed …": the greeting, not an agreed action (nor is what it welcomes).
+_OUTSET_RE = re.compile(r"(?:At\s+the\s+outset|At\s+the\s+beginning|冒頭)[,、]?", re.I)
 _SUBJECT_RE = re.compile(
     r"^(?:(?:At the outset|In response|In addition|Furthermore|Moreover|Finally|Also),?\s+)?"
     r"(?:(?:The|Both)\s+(?:two|three|four)?\s*(?:foreign\s+)?(?:ministers|leaders|sides|secretaries|"
@@ -28,6 +32,10 @@ _LEAD_RE = re.compile(
     re.I,
 )
 _OBJECT_VERBS = frozenset(words.OBJECT_VERBS)
+_OWNER_RE = re.compile(
+    r"^(?:The\s+)?(?:Japan|United\s+States(?:\s+of\s+America)?|U\.S\.|Government\s+of\s+Japan)"
+    r"\s+(?:also\s+|further\s+)?$"
+)
 _TRAILING_WORDS = frozenset(words.TRAILING_WORDS)
 
 
@@ -80,7 +88,11 @@ def _short_title(sentence: str, found: tuple[str, str, int, int] | None) -> str:
     return _capitalise(text)
 
 
-def _parties(sentence: str, sides: list[str]) -> list[str]:
+def _parties(sentence: str, sides: list[str], found_at: int = 0) -> list[str]:
+    # "Japan resolved to …", "The United States intends to …": one side owns the action.
+    owner = countries_in(sentence[:found_at]) if 0 < found_at <= 40 else []
+    if len(owner) == 1 and _OWNER_RE.match(sentence[:found_at]):
+        return owner
     found = [c for c in countries_in(sentence) if c not in NON_PARTY]
     if not sides:
         return ordered(found)
@@ -109,6 +121,8 @@ def draft_commitments(
             if _BOILERPLATE_RE.search(sentence[:200]):
                 continue
             found = strength_of(sentence)
+            if found is not None and _greeting(sentence):
+                found = ("none", found[1], found[2], found[3])
             if found is None and item.inherited is not None:
                 found = (item.inherited[0], item.inherited[1], 0, 0)
             readings.append((s, e, sentence, found))
@@ -125,9 +139,23 @@ def draft_commitments(
                     title=_short_title(sentence, found),
                     strength=strength,
                     themes=themes_of(sentence),
-                    parties=_parties(sentence, sides),
+                    parties=_parties(sentence, sides, found[2] if found else 0),
                     selected=strength != "none",
                     verb=found[1] if found else "",
                 )
             )
     return drafts
+
+
+def _greeting(sentence: str) -> bool:
+    """True for a greeting: "At the outset, … welcomed …", "welcomed Secretary X’s visit"."""
+    first = any_phrase(sentence)
+    if first is None or first.group().lower() not in ("welcomed", "歓迎した", "歓迎しました"):
+        return False
+    if _OUTSET_RE.match(sentence):
+        return True
+    rest = sentence[first.end() :]
+    return strength_of(rest) is None and _VISIT_RE.match(rest) is not None
+
+
+_VISIT_RE = re.compile(r"\s+(?:the\s+)?[^,;.]{0,60}?[’']s\s+visit\b(?:\s+to\s+[A-Z][\w.\-]*)?\.?$")

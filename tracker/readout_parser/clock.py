@@ -233,7 +233,7 @@ def read_clock(intro: str, meeting_date: date | None, place: str, notes: dict[st
         day = nearest_year(hit.month, hit.day, meeting_date) if hit.month else meeting_date
         day = day or meeting_date
         if japan is None and not in_japan and site_zone:
-            local_naive = datetime.combine(day, hit.clock)
+            local, local_naive = hit, datetime.combine(day, hit.clock)
             offset = _zone_offset(site_zone, local_naive)
             notes["start_local"] = f"No zone given; the time was read as local time in {place}"
         else:

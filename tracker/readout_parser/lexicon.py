@@ -26,6 +26,8 @@ def phrase_pattern(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
 
 
 _NEGATION_RE = re.compile(r"(?:\bnot|\bnever|n[’']t)\s+$", re.I)
+# "discussed … their shared concerns": after a possessive the phrase is a noun, not what they did.
+_POSSESSIVE_RE = re.compile(r"(?<![A-Za-z])(?:their|its|our|his|her)\s+$", re.I)
 
 
 def strength_of(sentence: str) -> tuple[str, str, int, int] | None:
@@ -34,7 +36,8 @@ def strength_of(sentence: str) -> tuple[str, str, int, int] | None:
     for level in ("joint", "request", "acknowledgement", "none"):
         pattern = phrase_pattern(words.STRENGTH_PHRASES.get(level, ()))
         for m in pattern.finditer(sentence):
-            if _NEGATION_RE.search(sentence[max(0, m.start() - 12) : m.start()]):
+            before = sentence[max(0, m.start() - 12) : m.start()]
+            if _NEGATION_RE.search(before) or (level != "none" and _POSSESSIVE_RE.search(before)):
                 continue
             best = (level, m.group(), m.start(), m.end())
             break

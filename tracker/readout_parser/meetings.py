@@ -57,9 +57,15 @@ def classify(name: str, *, strict_call: bool = False) -> str:
         "summit" in low
         or "leaders" in low
         or "首脳" in name
+        or ("総理大臣" in name and "大統領" in name)
         or ("president" in low and "prime minister" in low)
     ):
         return "summit"
+    if re.search(r"vice[\s-]+(?:foreign\s+)?minister|deputy\s+secretary", low) or (
+        "事務次官" in name or "次官" in name
+    ):
+        # Officials below the ministers meet at working level, whoever they report to.
+        return "working"
     if (
         "foreign minister" in low
         or "secretary of state" in low
@@ -87,6 +93,9 @@ _PLACE_RE = re.compile(
     r"(?P<place>[A-Z][\w’'.\-]*(?:,?\s+(?:[A-Z][\w’'.\-]*|upon|am|de|of)){0,5})"
 )
 _NOT_PLACES = frozenset(words.NOT_PLACES)
+_STATE_RE = re.compile(
+    r",\s+(" + "|".join(re.escape(s) for s in words.US_STATES) + r")(?![A-Za-z])"
+)
 _VENUE_RE = re.compile("|".join(re.escape(w) for w in words.VENUE_WORDS))
 
 
@@ -105,7 +114,7 @@ def find_place(sentences: list[str]) -> str:
         best = ""
         for m in _PLACE_RE.finditer(text):
             place = m.group("place")
-            place = re.split(r",\s+(?![A-Z]\.)|\s+(?=of\s+[a-z])", place, maxsplit=1)[0]
+            place = re.split(r",\s+(?![A-Z]\.)|\s+(?=of\s+[a-z])|\.\s+", place, maxsplit=1)[0]
             if m.group("prep") != "visiting" and (
                 month_number(place.split()[0]) or place in _NOT_PLACES
             ):
@@ -113,6 +122,8 @@ def find_place(sentences: list[str]) -> str:
             tail = text[m.start("place") + len(place) : m.start("place") + len(place) + 8]
             if re.match(r",\s+D\.C\.", tail):
                 place += ", D.C."
+            elif state := _STATE_RE.match(text, m.start("place") + len(place)):
+                place += ", " + state.group(1)
             if place.endswith(".") and not ABBREV_TAIL_RE.search(place.split()[-1]):
                 place = place[:-1]
             place = place.rstrip(",; ")

@@ -3,6 +3,7 @@ visit to Japan"), with their kind and date as far as the text tells."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 
@@ -71,6 +72,14 @@ def _mention_date(
     return found, "month", "Only the month is known; the date is set to the 1st"
 
 
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    """Whether ``position`` falls in one of the sorted ``spans`` (mentions are short: the few
+    spans starting just before it are the only ones that can hold it). A megabyte of meeting
+    names made the linear scan quadratic."""
+    index = bisect.bisect_right(spans, (position, float("inf")))
+    return any(s <= position < e for s, e in spans[max(0, index - 4) : index])
+
+
 def _normalise_name(name: str) -> str:
     name = " ".join(name.replace("“", "").replace("”", "").replace('"', "").split())
     return re.sub(r"^(?:the|The|recent|Recent)\s+", "", name)
@@ -102,7 +111,7 @@ def mentions(
         )
         mention = MentionDraft(text[m.start() : end], name, kind, day, "", precision, note)
         found.setdefault((name.lower(), day), (m.start(), mention))
-        taken.append((m.start(), end))
+        bisect.insort(taken, (m.start(), end))
         if len(found) >= _MAX_MENTIONS:
             break
     kinds: dict[str, str] = {}
@@ -133,7 +142,7 @@ def mentions(
         before = text[max(0, first - 12) : first].lower()
         if re.search(r"(?:this|today[’']s|present)\s+$", before):
             continue
-        if any(s <= first < e for s, e in taken):
+        if _inside(taken, first):
             continue
         name = _normalise_name(text[first : m.end()])
         lead_date = re.match(rf"({MONTH})\s+(\d{{1,2}}),?\s+", name)
@@ -156,5 +165,5 @@ def mentions(
             series = ""
         mention = MentionDraft(text[first:end], name, kind, day, series, precision, note)
         found.setdefault((name.lower(), day), (first, mention))
-        taken.append((first, end))
+        bisect.insort(taken, (first, end))
     return [mention for _, mention in sorted(found.values(), key=lambda pair: pair[0])]

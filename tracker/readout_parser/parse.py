@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import clock, dates, meetings
+from . import japanese as ja
 from .actions import Item, draft_commitments
 from .drafts import MeetingDraft, ReadoutDraft
 from .lexicon import NON_PARTY, countries_in, ordered, strength_of
 from .mentions import mentions
-from .participants import participants
+from .participants import participants, representation_sentences
 from .sentences import (
     MARKER_RE,
     TERMINAL_PUNCT,
@@ -34,18 +35,24 @@ _KEYWORD_TITLE_RE = re.compile(
     re.I,
 )
 _INTRO_HINT_RE = re.compile(
-    r"(?<![A-Za-z])(?:held|met|spoke|hosted|had|commencing|took\s+place|convened)(?![A-Za-z])"
+    r"(?<![A-Za-z])(?:held|hold|met|spoke|hosted|had|commencing|took\s+place|convened)(?![A-Za-z])"
     r"|会談を行|会談し",
     re.I,
 )
 
 
-def parse_readout(text: str, *, today: date | None = None) -> ReadoutDraft:
-    """Read a readout (plain text or pasted HTML) into a draft; never raises on str input."""
+def parse_readout(
+    text: str, *, today: date | None = None, date: date | None = None
+) -> ReadoutDraft:
+    """Read a readout (plain text or pasted HTML) into a draft; never raises on str input.
+
+    ``date`` is the meeting date a person supplied for a text that gives none ("met today");
+    ``today`` only resolves a missing year or a "today" when no date is supplied.
+    """
     if not isinstance(text, str):
         return ReadoutDraft(notes=["No text to read"])
     try:
-        return _parse(text, today)
+        return _parse(text, today, date)
     except Exception as exc:  # callers rely on a draft for any input
         cleaned = ""
         try:
@@ -73,7 +80,8 @@ class _Layout:
 
 def _is_sentence_line(line: str) -> bool:
     if MARKER_RE.match(line):
-        return True
+        # "・日米外相会談": a bulleted copy of the title in the page header, not an item.
+        return not ja.is_title_line(line[MARKER_RE.match(line).end() :])
     if len(line) >= 80:
         return True
     count = len(line.split())
@@ -102,6 +110,9 @@ def _layout(text: str) -> _Layout:
             break
         layout.header.append((s, e))
     header_texts = [text[s:e] for s, e in layout.header]
+    if looks_japanese(text):
+        # Photo captions sit in the header too; a Japanese title ends in 会談, 会議 …
+        header_texts = [h for h in header_texts if dates.is_date_line(h) or ja.is_title_line(h)]
     layout.title = next(
         (h for h in header_texts if not dates.is_date_line(h) and _KEYWORD_TITLE_RE.search(h)),
         "",
@@ -126,10 +137,14 @@ def _layout(text: str) -> _Layout:
 def _items(text: str, layout: _Layout, notes: list[str]) -> list[Item]:
     """The body's items, each a unit of commitments; an item under "They agreed:" inherits it."""
     items: list[Item] = []
-    if layout.intro_span and len(layout.intro_sentences) > 1:
-        rest_start = layout.intro_sentences[1][0]
-        if any(strength_of(text[s:e]) for s, e in layout.intro_sentences[1:]):
-            items.append(Item(rest_start, layout.intro_span[1], intro=True))
+    if layout.intro_span and layout.intro_sentences:
+        # U.S. readouts act in their first sentence ("met … and reaffirmed …"); MOFA's first
+        # sentence only says who met whom, and "welcomed" there is the greeting.
+        first = strength_of(text[slice(*layout.intro_sentences[0])])
+        acts = first is not None and first[0] in ("joint", "request")
+        rest = layout.intro_sentences[0 if acts else 1 :]
+        if rest and (acts or any(strength_of(text[s:e]) for s, e in rest)):
+            items.append(Item(rest[0][0], layout.intro_span[1], intro=True))
     inherited: tuple[str, str] | None = None
     for number, (s, e) in enumerate(layout.body_lines):
         if len(items) >= _MAX_ITEMS or number >= _MAX_LINES:
@@ -158,7 +173,7 @@ def _items(text: str, layout: _Layout, notes: list[str]) -> list[Item]:
     return items
 
 
-def _parse(raw: str, today: date | None) -> ReadoutDraft:
+def _parse(raw: str, today: date | None, given: date | None) -> ReadoutDraft:
     notes: list[str] = []
     if looks_like_html(raw):
         raw = html_to_text(raw)
@@ -172,7 +187,7 @@ def _parse(raw: str, today: date | None) -> ReadoutDraft:
         return ReadoutDraft(meeting=meeting, notes=notes, text=text)
     japanese = looks_japanese(text)
     if japanese:
-        notes.append("The text looks Japanese; only dates and a few keywords were read")
+        notes.append("The text is Japanese; it was read with the Japanese word lists")
 
     layout = _layout(text)
     title = meeting.title = layout.title
@@ -192,7 +207,10 @@ def _parse(raw: str, today: date | None) -> ReadoutDraft:
         japanese=japanese,
         today=today,
         conf=conf,
+        given=given,
     )
+    if meeting.date is None:
+        notes.append("The text gives no date for the meeting; enter it before saving")
 
     kind = meetings.classify(title) if title else "other"
     if kind == "other" and first_sentence:
@@ -203,12 +221,19 @@ def _parse(raw: str, today: date | None) -> ReadoutDraft:
         conf["kind"] = "Could not tell the kind of meeting"
     meeting.kind = kind
     meeting.format = meetings.meeting_format(kind, f"{title}\n{first_sentence}")
-    meeting.place = meetings.find_place(
-        [first_sentence, intro] if first_sentence else [context[:600]]
-    )
+    if japanese:
+        meeting.place = ja.find_place(intro or context[:1500])
+    else:
+        meeting.place = meetings.find_place(
+            [first_sentence, intro] if first_sentence else [context[:600]]
+        )
     if not meeting.place and meeting.format == "in_person":
         conf["place"] = "No place found"
-    people = participants([title, first_sentence or context[:600]], text)
+    people = participants(
+        [title, first_sentence or context[:600], *representation_sentences(intro or context)], text
+    )
+    if japanese:
+        people = ja.participants(first_sentence or context[:1500]) + people
     if not people:
         notes.append("No participants found")
     countries = countries_in(title) if title else []
@@ -217,11 +242,20 @@ def _parse(raw: str, today: date | None) -> ReadoutDraft:
         countries = [c for c in countries_in(first_sentence) if c not in NON_PARTY]
         conf["countries"] = "Read from the first sentence" if countries else "No countries found"
     meeting.countries = ordered(countries)
+    if japanese and not title:
+        meeting.title = title = ja.made_up_title(kind, meeting.countries)
+        if title:
+            conf["title"] = "No title line; made up from the kind of meeting and the countries"
 
-    start = clock.read_clock(intro or context, meeting.date, meeting.place, conf)
+    clock_source = intro or context
+    if japanese:
+        clock_source = ja.clock_text(first_sentence or context[:1500])
+    start = clock.read_clock(clock_source, meeting.date, meeting.place, conf)
     meeting.start_local, meeting.start_japan = start.start_local, start.start_japan
     meeting.utc_offset, meeting.time_zone = start.utc_offset, start.time_zone
-    meeting.duration_minutes = clock.duration(intro or context[:600], text)
+    meeting.duration_minutes = clock.duration(
+        clock_source if japanese else intro or context[:600], "" if japanese else text
+    )
     if meeting.duration_minutes is None and start.range_minutes:
         meeting.duration_minutes = start.range_minutes
         conf["duration_minutes"] = "Computed from the start and end times"

@@ -8,7 +8,7 @@ import re
 from . import words
 from .drafts import ParticipantDraft
 from .lexicon import countries_in
-from .sentences import ABBREV_TAIL_RE
+from .sentences import ABBREV_TAIL_RE, sentences
 
 _NAME_TOKEN = r"[A-Z][\w’'\-]*\.?"
 _NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,4}}"
@@ -27,6 +27,18 @@ _TITLE_FIRST_RE = re.compile(
 )
 _NAME_STOP = frozenset(words.NAME_STOP_WORDS)
 _FAMILY_FIRST = frozenset(words.FAMILY_NAME_FIRST)
+_JAPANESE_FAMILIES = frozenset(words.JAPANESE_FAMILY_NAMES_LATIN)
+_SIDE = r"(?:Japanese|Japan|U\.S\.|United\s+States|American)"
+# Who stands for which side: "The Japanese side is represented by A and B and the U.S. side by
+# C", "The U.S. side is co-chaired by A", "A, …, represented the Japanese side", "A co-chaired
+# for the Government of Japan". A side named before the people looks ahead, one named after
+# them looks back.
+_SIDE_RE = re.compile(
+    rf"(?P<ahead>{_SIDE})\s+(?:side|delegation)(?:\s+(?:is|was|will\s+be|were))?"
+    r"\s+(?:(?:represented|co-chaired|chaired|led|headed)\s+)?by"
+    rf"|represented\s+the\s+(?P<back>{_SIDE})\s+side"
+    rf"|(?:co-)?chaired(?:\s+the\s+meeting)?\s+for\s+the\s+Government\s+of\s+(?:the\s+)?(?P<back2>{_SIDE})"
+)
 _HINT_RE = re.compile(
     r"(?:Minister|Secretary|President|Ambassador|Mr\.|Ms\.|Mrs\.)\s+([A-Z][\w’'\-]+)"
 )
@@ -85,8 +97,12 @@ def _make_participant(
     caps = [t for t in proper if len(t) > 1 and t.isupper()]
     if caps and not country:
         country = "JP"
+    ends = (proper[0], proper[-1]) if proper else ()
+    known = [t for t in ends if t.lower() in _JAPANESE_FAMILIES]
     if caps:
         family = caps[0]
+    elif country == "JP" and len(proper) > 1 and len(known) == 1:
+        family = known[0]
     elif country in _FAMILY_FIRST and len(proper) > 1:
         hinted = [t for t in (proper[0], proper[-1]) if t.lower() in hints]
         family = hinted[0] if hinted else proper[0]
@@ -107,17 +123,48 @@ def _make_participant(
     )
 
 
+def _side_country(side: str) -> str:
+    return "JP" if side.startswith("Japan") else "US"
+
+
+def _sides(source: str) -> list[tuple[int, int, str]]:
+    """(start, end, country) of the stretches of ``source`` that list one side's people."""
+    found = list(_SIDE_RE.finditer(source))
+    spans = []
+    for i, m in enumerate(found):
+        previous_end = found[i - 1].end() if i else 0
+        if m.group("ahead"):
+            stop = found[i + 1].start() if i + 1 < len(found) else len(source)
+            spans.append((m.end(), stop, _side_country(m.group("ahead"))))
+        else:
+            side = m.group("back") or m.group("back2")
+            spans.append((previous_end, m.start(), _side_country(side)))
+    return spans
+
+
+def representation_sentences(text: str) -> list[str]:
+    """The sentences near the top that say who represented which side."""
+    spans = sentences(text, 0, min(len(text), 6000))
+    return [text[s:e] for s, e in spans if _SIDE_RE.search(text[s:e])][:6]
+
+
 def participants(sources: list[str], full_text: str) -> list[ParticipantDraft]:
     hints = {m.group(1).lower() for m in _HINT_RE.finditer(full_text[:20000])}
     found: list[ParticipantDraft] = []
-    for source in sources:
+    for number, source in enumerate(sources):
         taken: list[tuple[int, int]] = []
+        sides = _sides(source)
         for m in _HONORIFIC_RE.finditer(source):
             tokens = _name_tokens(m.group("name"))
             title = _clean_title(m.group("title") or "")
             countries = countries_in(title)
+            side = next((c for s, e, c in sides if s <= m.start() < e), "")
             person = _make_participant(
-                tokens, title, countries[0] if countries else "", _honorific(m.group("hon")), hints
+                tokens,
+                title,
+                side or (countries[0] if countries else ""),
+                _honorific(m.group("hon")),
+                hints,
             )
             if person:
                 found.append(person)
@@ -128,6 +175,9 @@ def participants(sources: list[str], full_text: str) -> list[ParticipantDraft]:
             tokens = _name_tokens(m.group("name"))
             if not tokens:
                 continue
+            tail = source[m.start("name") : m.end("name") + 30]
+            if number and re.match(r"[\w.\s]*?[’']s\s+(?:\w+\s+){0,2}visit", tail):
+                continue  # "Prime Minister Kan's visit to the U.S." mentions, it does not attend
             title = m.group("title")
             country = _ADJECTIVES.get(m.group("adj") or "", "")
             after = re.match(
@@ -137,6 +187,7 @@ def participants(sources: list[str], full_text: str) -> list[ParticipantDraft]:
                 codes = countries_in(after.group(1))
                 country = codes[0] if codes else ""
             country = country or words.TITLE_COUNTRY.get(title, "")
+            country = country or next((c for s, e, c in sides if s <= m.start() < e), "")
             honorific = "Dr." if m.group("dr") else ""
             person = _make_participant(tokens, title, country, honorific, hints)
             if person:
@@ -154,6 +205,9 @@ def _merge_people(people: list[ParticipantDraft]) -> list[ParticipantDraft]:
             continue
         if len(person.name) > len(known.name):
             known.name, known.given_name = person.name, person.given_name
+        # "Secretary" from the headline, "Secretary of State" from the body: the fuller wins.
+        if len(person.title) > len(known.title) and not known.title.startswith(person.title):
+            known.title = person.title
         for attr in ("title", "country", "honorific"):
             if not getattr(known, attr) and getattr(person, attr):
                 setattr(known, attr, getattr(person, attr))

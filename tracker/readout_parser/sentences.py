@@ -9,7 +9,9 @@ from . import words
 # A list marker at the start of a line: "- ", "・", "(1)", "1.", "(a)", "ii)".
 MARKER_RE = re.compile(
     r"(?:[-–—•・*●○▪■◆◇]\s+|[・•●]|[(（]\s*\d{1,2}\s*[)）]\s*|\d{1,2}[.)]\s+|[(（][a-zA-Z][)）]\s*"
-    r"|[a-z]\)\s+|[ivx]{1,4}[.)]\s+)"
+    r"|[a-z]\)\s+|[ivx]{1,4}[.)]\s+"
+    # "1 両者は…": MOFA's Japanese pages number items with a bare figure and a space.
+    r"|\d{1,2}\s+(?=[\u3040-\u30ff\u4e00-\u9fff]))"
 )
 # A dotted abbreviation at the end of a word ("U.S.", "D.C.").
 ABBREV_TAIL_RE = re.compile(r"(?:^|[-(])(?:[A-Za-z]\.){2,}$")

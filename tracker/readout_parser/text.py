@@ -145,13 +145,19 @@ _CLUTTER_LINE_RE = re.compile(
     r"|print|share|tweet|pdf|related\s+links?|related\s+information|back|ページの先頭へ戻る"
     r"|open(?:s)?\s+(?:in\s+)?a\s+new\s+window)\.?"
     r"|(?:\[|\()?(?:photo|photograph|picture)s?(?:\]|\)|:).*"
-    r"|写真.{0,80}"
+    r"|写真.{0,80}|.{0,120}[(（]写真提供.{0,40}"
+    r"|photo\s+session\b.{0,120}"
     r"|back\s+to\s.*"
     r"|(?:home|top\s+page|top)\s*[>›»].*"
     r"|[^<>\n]{0,80}(?:\s[>›»]\s[^<>\n]{0,80}){2,}"
     r"|.*adobe\s+(?:acrobat\s+)?reader.*"
     r"|[A-Z][^.!?:\n]{0,80}\sRelations",
     re.I,
+)
+
+
+_PHOTO_TITLE_RE = re.compile(
+    r"\((?:Photo|photo|PHOTO)\)\s+(.{0,100}(?:Meeting|Talk|Talks|Summit|Dialogue|Call))"
 )
 
 
@@ -166,12 +172,22 @@ def _is_clutter(line: str) -> bool:
 
 def clean_text(raw: str) -> str:
     """One line per paragraph or list item, without page clutter; positions refer to this."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_CHAR_MAP)
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    # str.translate with a mapping is slow on non-ASCII text (a Japanese megabyte took half a
+    # second); a replace per character present is not.
+    for char, replacement in _CHAR_MAP.items():
+        if chr(char) in text:
+            text = text.replace(chr(char), replacement or "")
     kept: list[str] = []
     for line in text.split("\n"):
         line = _SPACES_RE.sub(" ", line).strip()
         if "PDF" in line or "ranslation" in line or "仮訳" in line:
             line = _INLINE_CLUTTER_RE.sub("", line).strip()
+        caption = _PHOTO_TITLE_RE.fullmatch(line)
+        if caption:
+            # MOFA's photo caption "(Photo) Japan-U.S. Foreign Ministers’ Meeting" is often the
+            # only place the page's title survives a copy.
+            line = caption.group(1)
         if line and _is_clutter(line):
             continue
         if line and kept and kept[-1] and _continues(kept[-1], line):

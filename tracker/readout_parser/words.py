@@ -168,10 +168,29 @@ STRENGTH_PHRASES = {
         "decided",
         "vowed",
         "affirmed",
+        "renewed their commitment",
+        "renewed the two countries’ unwavering commitment",
+        "underscored their resolve",
+        "reiterated their resolve",
+        "planned to",
+        "plan to",
+        "intend to",
+        "directed their staffs",
+        "directed their staff",
+        "directed their departments",
+        "instructed their staffs",
+        "instructed their departments",
+        "tasked their staffs",
         "一致した",
         "一致しました",
+        "一致し",
         "確認した",
         "確認しました",
+        "確認し",
+        "合意した",
+        "合意しました",
+        "申し合わせた",
+        "申し合わせました",
     ),
     "request": (
         "urged",
@@ -184,8 +203,10 @@ STRENGTH_PHRASES = {
         "pressed",
         "sought",
         "求めた",
+        "求めました",
         "要請した",
         "要請しました",
+        "要請し",
     ),
     "acknowledgement": (
         "welcomed",
@@ -206,9 +227,14 @@ STRENGTH_PHRASES = {
         "appreciated",
         "expressed appreciation",
         "gained support",
+        "condemned",
         "歓迎した",
         "歓迎しました",
+        "歓迎し",
         "支持を表明",
+        "非難した",
+        "非難しました",
+        "認識を共有",
     ),
     "none": (
         "exchanged views",
@@ -221,6 +247,12 @@ STRENGTH_PHRASES = {
         "explained",
         "意見交換",
         "弔意",
+        "述べた",
+        "述べました",
+        "議論した",
+        "議論しました",
+        "説明した",
+        "説明しました",
     ),
 }
 # Verbs whose object is the party asked ("urged North Korea to ..."), not the action itself.
@@ -338,7 +370,7 @@ NAME_STOP_WORDS = (
     "Held", "Met", "Spoke", "Today", "On", "In", "At", "Japan", "Japanese", "United", "States",
     "Republic", "Readout", "Visit", "Foreign", "Minister", "Ministers", "Secretary", "President",
     "Prime", "Affairs", "State", "Defense", "The", "During", "This", "And", "With", "To", "For",
-    "Conference",
+    "Conference", "SecBlinken", "SecDef", "SecState", "POTUS",
 )  # fmt: skip
 # Family names of people who appear in these readouts often enough that a readout may give only
 # the family name ("President Biden"), with their country. Anyone else gets it from the text.
@@ -367,6 +399,13 @@ KNOWN_PEOPLE = {
     "hamada": "JP",
     "kihara": "JP",
     "nakatani": "JP",
+    "kishi": "JP",
+    "maehara": "JP",
+    "kan": "JP",
+    "clinton": "US",
+    "kono": "JP",
+    "mori": "JP",
+    "funakoshi": "JP",
     "takaichi": "JP",
     "yoon": "KR",
     "park": "KR",
@@ -377,6 +416,16 @@ KNOWN_PEOPLE = {
     "jaishankar": "IN",
     "modi": "IN",
 }
+# Common Japanese family names in Latin letters. A Japanese name written without capitals
+# ("Mr. Keiichi Ono", "Mr. Miyamoto Shingo") has its family name found here, whichever order it
+# is written in.
+JAPANESE_FAMILY_NAMES_LATIN = """
+    abe aoki arima akiba ando arai ishii ishikawa ito iwaya kaneko kato kimura kishida kobayashi
+    kondo kono matsuda matsumoto miyamoto mori motegi murakami nakamura nakano nakajima nishimura
+    oka okada ono ota saito sakamoto sasaki sato shimizu suga suzuki takahashi tanaka watanabe
+    yamada yamaguchi yamamoto yamato yamazaki yoshida hayashi kamikawa kanai funakoshi akiba
+    hamada kihara nakatani ishiba takaichi maehara matsuno yanase tabata asakawa sasae
+""".split()  # noqa: SIM905 - a word list reads better as prose
 # Countries whose people are written family name first.
 FAMILY_NAME_FIRST = ("JP", "KR", "KP", "CN", "TW")
 
@@ -429,6 +478,44 @@ PLACE_ZONES = (
     ("vientiane", "Asia/Vientiane"),
     ("kuala lumpur", "Asia/Kuala_Lumpur"),
     ("kyiv", "Europe/Kyiv"),
+    ("lima", "America/Lima"),
+    ("delaware", "America/New_York"),
+    ("wilmington", "America/New_York"),
+    ("camp david", "America/New_York"),
+    ("ワシントン", "America/New_York"),
+    ("ニューヨーク", "America/New_York"),
+    ("デラウェア", "America/New_York"),
+    ("サンフランシスコ", "America/Los_Angeles"),
+    ("ハワイ", "Pacific/Honolulu"),
+    ("ロンドン", "Europe/London"),
+    ("英国", "Europe/London"),
+    ("ベルギー", "Europe/Brussels"),
+    ("ブリュッセル", "Europe/Brussels"),
+    ("ドイツ", "Europe/Berlin"),
+    ("ミュンヘン", "Europe/Berlin"),
+    ("イタリア", "Europe/Rome"),
+    ("フランス", "Europe/Paris"),
+    ("パリ", "Europe/Paris"),
+    ("マニラ", "Asia/Manila"),
+    ("フィリピン", "Asia/Manila"),
+    ("ペルー", "America/Lima"),
+    ("リマ", "America/Lima"),
+    ("ソウル", "Asia/Seoul"),
+    ("韓国", "Asia/Seoul"),
+    ("ジャカルタ", "Asia/Jakarta"),
+    ("インドネシア", "Asia/Jakarta"),
+    ("ラオス", "Asia/Vientiane"),
+    ("ビエンチャン", "Asia/Vientiane"),
+    ("カンボジア", "Asia/Phnom_Penh"),
+    ("プノンペン", "Asia/Phnom_Penh"),
+    ("タイ", "Asia/Bangkok"),
+    ("バンコク", "Asia/Bangkok"),
+    ("シンガポール", "Asia/Singapore"),
+    ("インド", "Asia/Kolkata"),
+    ("豪州", "Australia/Sydney"),
+    ("シドニー", "Australia/Sydney"),
+    ("東京", "Asia/Tokyo"),
+    ("日本", "Asia/Tokyo"),
     ("tokyo", "Asia/Tokyo"),
     ("hiroshima", "Asia/Tokyo"),
     ("karuizawa", "Asia/Tokyo"),
@@ -483,6 +570,11 @@ ZONE_ABBREVIATIONS = {
     "AEST": ("Australia/Sydney", 600),
     "AEDT": ("Australia/Sydney", 660),
 }
+# U.S. states written after a city ("Wilmington, Delaware"); case matters.
+US_STATES = (
+    "Alaska", "California", "Delaware", "Florida", "Georgia", "Hawaii", "Illinois", "Maryland",
+    "Massachusetts", "Michigan", "New Mexico", "New York", "Texas", "Virginia",
+)  # fmt: skip
 # Capitalised words after "in" or "at" that are not a place ("in Response to"); case matters.
 NOT_PLACES = (
     "Japan time", "Local time", "Tokyo time", "The", "This", "That", "Response", "Addition",
@@ -514,3 +606,48 @@ MATCHING_STOP_WORDS = """
     meetings close closely work working together between well important importance commitment
     commitments intention determination regarding view various levels level
 """.split()  # noqa: SIM905 - a word list reads better as prose
+
+# --- Japanese readouts -------------------------------------------------------------------------
+
+# Japanese eras: name -> the Western year of its first year (令和元年 = 2019).
+JAPANESE_ERAS = {"令和": 2019, "平成": 1989, "昭和": 1926}
+# Titles that follow a name in Japanese ("林芳正外務大臣"), longest first where they overlap, with
+# the English title stored for them.
+JAPANESE_TITLES = (
+    ("内閣総理大臣", "Prime Minister"),
+    ("総理大臣", "Prime Minister"),
+    ("外務副大臣", "State Minister for Foreign Affairs"),
+    ("外務事務次官", "Vice-Minister for Foreign Affairs"),
+    ("外務大臣", "Minister for Foreign Affairs"),
+    ("防衛大臣", "Minister of Defense"),
+    ("官房長官", "Chief Cabinet Secretary"),
+    ("副大統領", "Vice President"),
+    ("大統領", "President"),
+    ("国務副長官", "Deputy Secretary of State"),
+    ("国務長官", "Secretary of State"),
+    ("国防長官", "Secretary of Defense"),
+    ("首相", "Prime Minister"),
+    ("国防相", "Minister of Defense"),
+    ("国家安全保障担当大統領補佐官", "National Security Advisor"),
+)
+# Country words written between a foreign name and its title ("ブリンケン米国国務長官").
+JAPANESE_TITLE_COUNTRIES = {"米国": "US", "米": "US", "韓国": "KR", "豪州": "AU", "英国": "GB"}
+# Japanese family names of people often in these readouts, so that "林芳正" splits into 林 芳正.
+# Anyone else is split after the first two characters.
+JAPANESE_FAMILY_NAMES = (
+    "林", "岸田", "河野", "茂木", "上川", "岩屋", "石破", "安倍", "菅", "浜田", "木原", "中谷",
+    "岸", "森", "船越", "秋葉", "高市", "小泉", "鈴木", "松野", "赤沢", "宮沢",
+)  # fmt: skip
+# What a Japanese readout's title line ends with; other header lines (photo captions) are not
+# titles.
+JAPANESE_TITLE_ENDINGS = ("会談", "会議", "会合", "協議", "対話", "立ち話", "懇談", "夕食会")
+# The title made up for a Japanese readout without a title line, by meeting kind.
+JAPANESE_KIND_TITLES = {
+    "summit": "首脳会談",
+    "foreign_ministers": "外相会談",
+    "telephone": "電話会談",
+    "security_2plus2": "安全保障協議委員会(「2+2」)",
+    "economic_2plus2": "経済政策協議委員会(経済版「2+2」)",
+}
+# Country prefixes of such a made-up title ("日米"), by the countries of the meeting.
+JAPANESE_PAIR_PREFIXES = {("JP", "US"): "日米", ("JP", "KR"): "日韓", ("JP", "US", "KR"): "日米韓"}

@@ -177,6 +177,10 @@ class WeeklyReport:
     open_by_theme: list[ThemeGroup]
     # Set when the report is issued: 2, 3 … for a week issued again with the same filters.
     revision: int = 1
+    # The journal's hash chain as it stood at the week's end (now, for the current week): its
+    # number of links and newest hash (`verify_journal --expect SEQ:HASH` checks against it).
+    journal_seq: int = 0
+    journal_hash: str = ""
 
     @property
     def last_day(self) -> datetime.date:

@@ -217,6 +217,8 @@ def render_xlsx(report: WeeklyReport) -> bytes:
             [_("Generated"), report.generated_at],
             [_("State as of"), report.end],
             [_("Revision"), report.revision],
+            [_("Journal entries"), report.journal_seq],
+            [_("Journal chain head"), report.journal_hash],
         ],
     )
     workbook.set_properties(

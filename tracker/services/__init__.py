@@ -5,6 +5,9 @@ change always writes its journal entry and a stale edit is always refused, whate
 Each function is keyword-only, runs in one transaction and validates with `full_clean()`.
 """
 
+from .agreed_language import agreed_sentences_rebuild
+from .api_tokens import api_token_create, api_token_revoke, api_token_used
+from .bulk import BULK_FIELDS, MAX_BULK_ITEMS, BulkEditRefused, commitments_bulk_edit
 from .calendar_feeds import (
     calendar_token_issue,
     calendar_token_revoke,
@@ -62,9 +65,23 @@ from .report_schedules import (
 )
 from .reports import EMAILED_FORMATS, AlreadyIssued, report_issue, report_send
 from .roles import DATA_ENTRY_PERMISSIONS, roles_sync
-from .search import search_documents_rebuild
+from .saved_views import (
+    saved_view_create,
+    saved_view_delete,
+    saved_view_query,
+    saved_view_update,
+)
+from .search import meeting_and_person_documents_rebuild, search_documents_rebuild
 
 __all__ = [
+    "agreed_sentences_rebuild",
+    "saved_view_create",
+    "saved_view_delete",
+    "saved_view_query",
+    "saved_view_update",
+    "api_token_create",
+    "api_token_revoke",
+    "api_token_used",
     "FOLLOWUP_FIELDS",
     "EMAILED_FORMATS",
     "AlreadyIssued",
@@ -100,6 +117,10 @@ __all__ = [
     "commitment_reassign",
     "commitment_save_new",
     "commitment_set_status",
+    "commitments_bulk_edit",
+    "BULK_FIELDS",
+    "MAX_BULK_ITEMS",
+    "BulkEditRefused",
     "commitments_reassign_bulk",
     "commitments_set_status_bulk",
     "followup_delete",
@@ -118,6 +139,7 @@ __all__ = [
     "quote_positions",
     "readout_save",
     "roles_sync",
+    "meeting_and_person_documents_rebuild",
     "search_documents_rebuild",
     "set_history_user",
     "status_move_errors",

@@ -23,13 +23,16 @@ from ..models import (
     Confidence,
     Country,
     Division,
+    JournalLinkKind,
     Meeting,
     Status,
     StatusUpdate,
     Theme,
 )
+from .agreed_language import QUOTE_FIELDS, quote_sentence_write
 from .conflicts import check_version
 from .history import set_history_user
+from .journal_chain import journal_seal
 from .notifications import notify_journal_entry, notify_new_owner, notify_owner_change
 from .search import SEARCHED_FIELDS, search_document_add_note, search_document_write
 
@@ -78,6 +81,7 @@ def commitment_save_new(
     )
     # The new commitment's search document, with its one note, in one INSERT.
     search_document_write(commitment=commitment, notes=[note])
+    quote_sentence_write(commitment=commitment, new=True)
     notify_new_owner(commitment=commitment, actor=user)
     return commitment
 
@@ -105,8 +109,10 @@ def _append(entry: StatusUpdate, *, search: bool = True) -> None:
     """Save a journal entry and move its commitment's `last_update_at` up to it, in the caller's
     transaction. Every caller holds the commitment's row locked or has just created it, so the
     time in memory is the stored one: a row saved with the time already set needs no UPDATE.
-    The note joins the commitment's search document, unless the caller rewrites that whole."""
+    The note joins the commitment's search document, unless the caller rewrites that whole.
+    The entry is sealed into the journal's hash chain in the same transaction."""
     entry.save()
+    journal_seal(kind=JournalLinkKind.STATUS_UPDATE, entry=entry)
     commitment = entry.commitment
     if _move_last_update(commitment, entry.created_at):
         # A queryset update: neither a new version nor a history record.
@@ -283,6 +289,8 @@ def commitment_edit(
         _append(entry, search=not rewrite_document)
     if rewrite_document:
         search_document_write(commitment=current)
+    if not QUOTE_FIELDS.isdisjoint(changed):
+        quote_sentence_write(commitment=current)
     # Told in the same transaction: a change rolled back notifies nobody.
     if entry is not None:
         notify_journal_entry(entry=entry, actor=user)

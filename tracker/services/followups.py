@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Mapping
 from typing import Any
@@ -15,8 +16,10 @@ from django.utils.translation import gettext as _
 from ..models import (
     Commitment,
     FollowUp,
+    JournalLinkKind,
     Meeting,
 )
+from .journal_chain import journal_seal
 from .notifications import notify_followup
 from .records import record_delete
 
@@ -79,6 +82,7 @@ def followup_record(
     except IntegrityError:
         # The other request of a double-click won between the check above and this insert.
         raise _already_linked(meeting) from None
+    journal_seal(kind=JournalLinkKind.FOLLOW_UP, entry=follow_up)
     notify_followup(follow_up=follow_up, actor=user)
     return follow_up
 
@@ -111,14 +115,20 @@ def followup_edit(
             current.save()
     except IntegrityError:
         raise _already_linked(current.meeting) from None
+    # The correction is a new link: the chain is never rewritten, and the row must now match it.
+    journal_seal(kind=JournalLinkKind.FOLLOW_UP_EDIT, entry=current)
     return current
 
 
+@transaction.atomic
 def followup_delete(*, follow_up: FollowUp, user: AbstractBaseUser) -> None:
-    """Remove a follow-up linked by mistake (the admin's delete; clerks have no such right)."""
+    """Remove a follow-up linked by mistake (the admin's delete; clerks have no such right).
+    The removal is sealed into the journal's chain with what the follow-up said."""
+    removed = copy.copy(follow_up)
     record_delete(
         instance=follow_up,
         user=user,
         permission="tracker.delete_followup",
         refusal=_("You may not remove follow-ups."),
     )
+    journal_seal(kind=JournalLinkKind.FOLLOW_UP_DELETE, entry=removed)

@@ -20,6 +20,8 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
+from ..models import SecurityEventKind
+from ..services.security_log import record_security_event
 from .files import (
     CSVFile,
     ImportFileError,
@@ -122,6 +124,11 @@ class FileImportExportMixin(ImportExportMixin):
         # The library's XLSX class, so that dates and numbers are written as such.
         return [CSVFile, base_formats.XLSX]
 
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        _record(SecurityEventKind.EXPORT, request, self.model, {"format": file_format.get_title()})
+        return data
+
     @method_decorator(require_POST)
     def process_import(self, request, **kwargs):
         """The confirmation. The previewed file is claimed (moved aside) before it is read, so that
@@ -177,6 +184,12 @@ class FileImportExportMixin(ImportExportMixin):
 
     def process_result(self, result, request):
         if not (result.has_errors() or result.has_validation_errors()):
+            _record(
+                SecurityEventKind.IMPORT,
+                request,
+                self.model,
+                {key: value for key, value in result.totals.items() if value},
+            )
             return super().process_result(result, request)
         # A row was refused at confirmation (someone saved in between): the file's transaction
         # rolled back, so nothing was saved; show why, as the preview would have.
@@ -203,3 +216,12 @@ class FileImportExportMixin(ImportExportMixin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)
+
+
+def _record(kind: str, request, model, detail: dict) -> None:
+    """An admin import or export, in the security log (the model and what was done)."""
+    record_security_event(
+        kind=kind,
+        request=request,
+        detail={"source": "admin", "model": model._meta.label, **detail},
+    )

@@ -11,12 +11,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from ..models import SecurityEventKind
 from ..permissions import require
 from ..readout_forms import (
     NEW_COMMITMENT,
@@ -40,6 +40,7 @@ from ..readout_review import (
 )
 from ..service_errors import add_service_errors
 from ..services.readouts import DuplicateReadoutError, ImportResult, ImportRowError, readout_save
+from ..services.security_log import record_security_event
 
 TEMPLATE = "tracker/readout_import.html"
 MEETING_PREFIX = "meeting"
@@ -88,7 +89,7 @@ def _review(request):
             return reswap(retarget(response, "#source-form"), "innerHTML")
         return render(request, TEMPLATE, {"source_form": source_form})
     text = source_form.cleaned_data["readout"]
-    review = build_review(parse_readout(text, today=timezone.localdate()), user=request.user)
+    review = build_review(parse_readout(text), user=request.user)
     choices = ReviewChoices.load(request.user)
     context = _context(
         review,
@@ -112,7 +113,7 @@ def _review(request):
 
 def _save(request):
     text = request.POST.get(f"{MEETING_PREFIX}-readout", "")
-    review = build_review(parse_readout(text, today=timezone.localdate()), user=request.user)
+    review = build_review(parse_readout(text), user=request.user)
     choices = ReviewChoices.load(request.user)
     meeting_form = MeetingReviewForm(request.POST, prefix=MEETING_PREFIX, choices=choices)
     participants = ParticipantReviewFormSet(
@@ -149,6 +150,16 @@ def _save(request):
         except ValidationError as error:
             add_service_errors(meeting_form, error)
         else:
+            record_security_event(
+                kind=SecurityEventKind.IMPORT,
+                request=request,
+                target=result.meeting,
+                detail={
+                    "source": "readout",
+                    "commitments": len(result.commitments),
+                    "follow_ups": len(result.follow_ups),
+                },
+            )
             messages.success(request, _success_message(result))
             url = result.meeting.get_absolute_url()
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import services
-from ..models import IssuedReportFile, ReportFormat
+from ..models import IssuedReportFile, ReportFormat, SecurityEventKind
 from ..permissions import require
 from ..report import (
     CONTENT_TYPES,
@@ -33,6 +33,7 @@ from ..report import (
 from ..report.forms import IssueForm, ReportForm
 from ..report.html import SECTIONS, page_context, page_layout, shown_rows
 from ..report.issued import issued_reports
+from ..services.security_log import record_security_event
 from .pagination import page_of
 
 DOWNLOAD_FORMATS = (ReportFormat.PDF, ReportFormat.XLSX, ReportFormat.CSV)
@@ -103,6 +104,11 @@ def report_download(request, fmt: str):
         # The page shows what is wrong next to the field.
         return redirect(_report_page_url(request.GET))
     weekly = _build(form)
+    record_security_event(
+        kind=SecurityEventKind.REPORT_DOWNLOAD,
+        request=request,
+        detail={"format": fmt, "week": str(form.cleaned_data["week"]), "issued": False},
+    )
     if fmt == ReportFormat.CSV:
         response = StreamingHttpResponse(iter_csv(weekly), content_type=CONTENT_TYPES[fmt])
     else:
@@ -140,6 +146,12 @@ def issue_report_page(request):
                 "report_url": f"{reverse('report')}?{form.query_string()}",
             },
         )
+    record_security_event(
+        kind=SecurityEventKind.REPORT_ISSUE,
+        request=request,
+        target=issued,
+        detail={"week": str(issued.week), "revision": issued.revision},
+    )
     if issued.revision > 1:
         message = _("Report %(week)s, revision %(revision)s, issued; its files are kept below.")
     else:
@@ -166,6 +178,12 @@ def issued_report_download(request, pk: int, fmt: str):
         # too large for the database finds nothing instead of overflowing the SQLite driver.
         report__pk=pk,
         format=fmt,
+    )
+    record_security_event(
+        kind=SecurityEventKind.REPORT_DOWNLOAD,
+        request=request,
+        target=stored.report,
+        detail={"format": fmt, "issued": True, "sha256": stored.sha256},
     )
     response = HttpResponse(bytes(stored.content), content_type=CONTENT_TYPES[fmt])
     response["X-Content-SHA256"] = stored.sha256

@@ -32,6 +32,7 @@ from ..forms import (
     ReassignForm,
     StatusUpdateForm,
 )
+from ..list_columns import ListLayout, layout_query
 from ..models import (
     Commitment,
     Confidence,
@@ -44,7 +45,8 @@ from ..models import (
 from ..permissions import division_ids, require
 from ..service_errors import add_service_errors
 from ..timeline import TimelineKey, commitment_timeline
-from .pagination import page_of
+from .pagination import SEARCH_LIMIT, page_of
+from .saved_views import current_view
 
 DUE_SOON_DAYS = 14
 UPCOMING_MEETING_DAYS = 30
@@ -124,8 +126,11 @@ def commitment_list(request):
     require(request, "tracker.view_workspace")
     form = CommitmentFilterForm(request.GET or None)
     queryset = form.filter(Commitment.objects.for_list().active(), today=timezone.localdate())
-    page = page_of(request, queryset)
-    query = _list_query(request.GET)
+    # The columns, the grouping and the saved view the list was opened from (saved_views.py).
+    layout = ListLayout.from_params(request.GET)
+    searched = form.is_bound and form.is_valid() and bool(form.cleaned_data.get("q"))
+    page = page_of(request, layout.apply(queryset), limit=SEARCH_LIMIT if searched else None)
+    query = layout_query(_list_query(request.GET))
     sort = form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else ""
     context = {
         "form": form,
@@ -133,6 +138,8 @@ def commitment_list(request):
         "query": query.urlencode(),
         "sort_columns": _sort_columns(query, sort or DEFAULT_SORT),
         "today": timezone.localdate(),
+        **layout.context(queryset, page, query),
+        "current_view": current_view(request),
     }
     template = "tracker/commitment_list.html"
     fragment = (

@@ -1,6 +1,7 @@
 """Read archived readouts: print their drafts, or save them as the review screen would.
 
-    manage.py import_readout FILE... [--json] [--save --user USERNAME [--division CODE]]
+    manage.py import_readout FILE... [--json] [--date YYYY-MM-DD]
+                             [--save --user USERNAME [--division CODE]]
 
 `--json` prints one JSON object per file, one per line (JSON Lines), each with an added "file"
 key; the schema is in docs/readouts.md. `--save` stores each file in its own transaction with the
@@ -12,17 +13,21 @@ nothing saved; refusals are listed at the end and make the exit code non-zero.
 `--save` follows the review screen's rules for the user it names: they need the import permission
 (Editor or Manager role), an editor's commitments are led by one of their own divisions, and a row
 is recorded as a follow-up only of a commitment they may link follow-ups to.
+
+`--date` gives the meeting date of readouts that name none ("met today"); a date in the text
+wins over it. Without it such a readout has no date: it is printed as "no date" and not saved,
+never dated by the day it happens to be imported.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from tracker.models import Division
 from tracker.readout_parser import parse_readout
@@ -49,6 +54,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", metavar="USERNAME", help="who records the import")
         parser.add_argument(
+            "--date",
+            metavar="YYYY-MM-DD",
+            type=_meeting_date,
+            help="the meeting date, for readouts whose text gives none (“met today”)",
+        )
+        parser.add_argument(
             "--division",
             metavar="CODE",
             help="lead division of the new commitments (default: the user's first division)",
@@ -60,7 +71,7 @@ class Command(BaseCommand):
         texts = [(name, self._read(name)) for name in files]
         refused: list[str] = []
         for name, text in texts:
-            draft = parse_readout(text, today=timezone.localdate())
+            draft = parse_readout(text, date=options["date"])
             if options["json"]:
                 line = json.dumps({"file": name, **draft.to_dict()}, ensure_ascii=False)
                 self.stdout.write(line)
@@ -121,7 +132,10 @@ class Command(BaseCommand):
         for warning in plan.warnings:
             self.stderr.write(f"{name}: {warning}")
         if plan.meeting is None:
-            return f"{name}: no meeting date found; import it on the review screen instead."
+            return (
+                f"{name}: no meeting date found; give it with --date YYYY-MM-DD or import it on "
+                "the review screen instead."
+            )
         try:
             result = readout_save(
                 user=user, meeting=plan.meeting, participants=plan.participants, rows=plan.rows
@@ -139,3 +153,10 @@ class Command(BaseCommand):
             )
         )
         return ""
+
+
+def _meeting_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise CommandError(f"--date: “{value}” is not a date such as 2022-07-29.") from None

@@ -1,0 +1,208 @@
+"""The report page, which shows the first rows of each long table, and the downloads, which hold
+every row, agree with the full build: the same counts, the same rows, in the same order. Also the
+as-of fallbacks the faster lookups must keep, and the cell filters the tables use."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import gc
+import io
+import re
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from tests.factories import aware
+from tests.test_reports import END, NOW, WEEK, World, build, move
+from tracker import report as reports
+from tracker.models import Commitment, Confidence, Status
+from tracker.report import html as report_html
+from tracker.templatetags.report_tags import commitment_url, ymd
+
+PAGE = 2
+
+
+@pytest.fixture
+def crowded(db, monkeypatch):
+    """The hand-worked world plus enough items that every long table is cut at PAGE rows."""
+    monkeypatch.setattr(report_html, "PAGE_ROWS", PAGE)
+    world = World()
+    for n in range(5):
+        item = world.make(
+            f"Crowded item {n}",
+            themes=[world.security, world.economy] if n % 2 else [world.security],
+            owner=None,
+            target_date=datetime.date(2025, 10, 1 + n),
+            created=f"2025-11-2{5 + n % 2} 0{n}:00",
+        )
+        move(
+            item,
+            Status.IN_PROGRESS,
+            aware(f"2025-11-27 1{n}:00"),
+            user=world.author,
+            confidence=Confidence.RED,
+            note=f"Move {n}.",
+        )
+    return world
+
+
+def _sections(html: str) -> dict[str, str]:
+    """Each table's heading (h3) with the HTML under it, within the report's sections."""
+    parts = re.split(r"<h3>", html[html.index('id="changes"') :])
+    tables = {}
+    for part in parts[1:]:
+        name = part.split("<", 1)[0].strip()
+        tables[name] = part
+    return tables
+
+
+def _linked_pks(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'href="/commitments/(\d+)/"', html)]
+
+
+def _shown(html: str) -> tuple[int, int] | None:
+    match = re.search(r"Showing (\d+) of (\d+)\.", html)
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def test_the_page_shows_the_first_rows_of_each_table_of_the_full_build_in_its_order(
+    client, manager, crowded
+):
+    full = build()
+    client.force_login(manager)
+    html = client.get(reverse("report"), {"week": WEEK}).content.decode()
+    tables = _sections(html)
+
+    moves = tables["Status and confidence moves"]
+    assert _linked_pks(moves) == [c.commitment.pk for c in full.changes[:PAGE]]
+    assert _shown(moves) == (PAGE, len(full.changes))
+    new = tables["New commitments"]
+    assert _linked_pks(new) == [r.pk for r in full.new_commitments[:PAGE]]
+    assert _shown(new) == (PAGE, len(full.new_commitments))
+    for group in full.attention:
+        table = tables[group.label]
+        assert _linked_pks(table) == [r.pk for r in group.rows[:PAGE]]
+        assert f"({len(group.rows)})" in table
+        assert _shown(table) == ((PAGE, len(group.rows)) if len(group.rows) > PAGE else None)
+    for group in full.open_by_theme:
+        table = tables[group.name]
+        assert _linked_pks(table) == [r.pk for r in group.rows[:PAGE]]
+        assert f"({len(group.rows)})" in table
+        assert _shown(table) == ((PAGE, len(group.rows)) if len(group.rows) > PAGE else None)
+    # The summary counts every commitment, not the rows shown.
+    assert f"({len(full.open_rows)})" in html
+    for row in full.status_counts:
+        assert f'<th scope="row">{row.label}</th><td class="num">{row.count}</td>' in html
+    # Something was cut, or this test would prove nothing.
+    assert len(full.open_rows) > PAGE and len(full.changes) > PAGE
+
+
+def test_show_more_continues_the_same_order(client, manager, crowded):
+    full = build()
+    client.force_login(manager)
+    params = {"week": WEEK, "open": str(2 * PAGE), "part": "open"}
+    html = client.get(reverse("report"), params, headers={"HX-Request": "true"}).content.decode()
+    security = next(g for g in full.open_by_theme if g.name == "Security and defence")
+    table = html[html.index("Security and defence") :]
+    table = table[: table.index("</table>")]
+    assert _linked_pks(table) == [r.pk for r in security.rows[: 2 * PAGE]]
+
+
+def test_the_csv_download_holds_every_open_row_in_the_order_of_the_full_build(
+    client, manager, crowded
+):
+    full = build()
+    client.force_login(manager)
+    response = client.get(reverse("report-download", args=["csv"]), {"week": WEEK})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))[1:]
+    assert [int(row[0]) for row in rows] == [r.pk for r in full.open_rows]
+    assert len(rows) == len(full.open_rows) > PAGE
+    # The full build by the view and by the function are the same bytes.
+    assert body.encode("utf-8-sig") == b"".join(reports.iter_csv(full))
+
+
+def test_a_commitment_whose_history_begins_after_the_week_is_read_from_its_earliest_row(
+    crowded,
+):
+    """Rows written before history was kept: the oldest state known, not the current row."""
+    item = crowded.realignment
+    history = Commitment.history.model.objects.filter(id=item.pk)
+    earliest = history.order_by("history_date", "history_id").first()
+    history.exclude(pk=earliest.pk).delete()
+    history.filter(pk=earliest.pk).update(history_date=END + datetime.timedelta(days=3))
+    Commitment.objects.filter(pk=item.pk).update(title="Renamed after the week")
+    row = next(r for r in build().open_rows if r.pk == item.pk)
+    assert row.title == earliest.title == "Implement the realignment plan"
+
+
+def test_a_commitment_without_any_history_is_read_from_its_own_row(crowded):
+    item = crowded.deterrence
+    Commitment.history.model.objects.filter(id=item.pk).delete()
+    Commitment.objects.filter(pk=item.pk).update(title="Loaded around the services")
+    rows = {r.pk: r for r in build().open_rows}
+    assert rows[item.pk].title == "Loaded around the services"
+
+
+def test_the_build_reads_a_fixed_number_of_queries_at_any_size(
+    crowded, django_assert_max_num_queries, django_assert_num_queries
+):
+    # The report's 12 queries and the journal's head.
+    with django_assert_max_num_queries(13) as few:
+        build()
+    for n in range(15):
+        crowded.make(f"More {n}", themes=[crowded.russia])
+    with django_assert_num_queries(len(few.captured_queries)):
+        build()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "",
+        datetime.date(2025, 11, 30),
+        datetime.date(999, 1, 2),
+        aware("2025-11-30 23:30", "America/New_York"),
+        datetime.datetime(2025, 11, 30, 23, 30, tzinfo=datetime.UTC),
+    ],
+)
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/New_York"])
+def test_ymd_prints_what_the_date_filter_prints(value, zone):
+    with timezone.override(zone), translation.override("ja"):
+        context = Context({"value": value})
+        builtin = Template('{{ value|date:"Y-m-d"|default:"—" }}').render(context)
+        ours = Template('{% load report_tags %}{{ value|ymd|default:"—" }}').render(context)
+    assert ours == builtin
+
+
+def test_commitment_url_is_the_commitment_pages_address(db):
+    for pk in (1, 42, 2_147_483_647):
+        assert commitment_url(pk) == reverse("commitment-detail", args=[pk])
+    assert ymd(NOW) == "2026-01-15"
+
+
+def test_the_build_pauses_the_cycle_collector_and_always_resumes_it(crowded, monkeypatch):
+    seen = []
+    real = reports.building.Meeting.objects.order_by
+
+    def spy(*args):
+        seen.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(reports.building.Meeting.objects, "order_by", spy)
+    assert gc.isenabled()
+    build()
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(ValueError):
+        reports.build_report(week="2999-W01", now=NOW)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
