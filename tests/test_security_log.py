@@ -356,3 +356,39 @@ def test_the_prune_job_is_scheduled_daily():
     job = find_job("prune-security-log")
     assert job is not None
     assert job.function == "tracker.services.security_log.security_log_prune_job"
+
+
+def test_a_list_export_is_recorded_with_its_filters(client, editor):
+    _logged_in(client, editor)
+    response = client.get(
+        reverse("commitment-export", args=["csv"]), {"q": "=cmd|' /C calc'!A0", "status": "open"}
+    )
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    (event,) = _events(SecurityEventKind.EXPORT)
+    assert event.user == editor and event.detail["format"] == "csv"
+    assert "status=open" in event.detail["query"]
+
+
+def test_api_tokens_made_used_refused_and_revoked_are_recorded(client, editor):
+    _logged_in(client, editor)
+    page = client.post(
+        reverse("api-token-list"), {"name": "Dashboard feed", "scope": "read", "lifetime": "30"}
+    )
+    secret = page.context["new_secret"]
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert api.get(reverse("api-theme-list")).status_code == 200
+    assert api.get(reverse("api-theme-list")).status_code == 200  # the same minute: no event
+    token = page.context["new_token"]
+    client.post(reverse("api-token-revoke", args=[token.pk]))
+    assert api.get(reverse("api-theme-list")).status_code == 401
+    actions = [(e.detail["action"], e.user) for e in _events(SecurityEventKind.TOKEN)]
+    assert actions == [
+        ("created", editor),
+        ("used", editor),
+        ("revoked", editor),
+        ("refused", None),  # a revoked token is not looked up: whose it was is not known
+    ]
+    refused = _events(SecurityEventKind.TOKEN)[-1]
+    assert refused.detail["prefix"] == token.shown_prefix
+    assert secret not in str([e.detail for e in _events()])

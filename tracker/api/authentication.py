@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from ..models import ApiToken
+from ..models import ApiToken, SecurityEventKind
 from ..services.api_tokens import api_token_find, api_token_used
+from ..services.security_log import record_security_event
 
 KEYWORD = "Bearer"
 
@@ -36,11 +37,26 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         token = api_token_find(secret=secret, now=now)
         if token is None or not token.user.is_active:
+            record_security_event(
+                kind=SecurityEventKind.TOKEN,
+                # Django's request: DRF's would authenticate again when asked for its user.
+                request=request._request,
+                user=token.user if token else None,
+                target=token,
+                detail={"action": "refused", "prefix": secret[:12]},
+            )
             raise exceptions.AuthenticationFailed(
                 _("This token is not valid: it is unknown, expired or revoked.")
             )
-        api_token_used(token=token, now=now)
-        # The security log's hook for token use goes here (the token, the user, the request).
+        if api_token_used(token=token, now=now):
+            # Use is logged as often as the token's last use is kept: once a minute at most.
+            record_security_event(
+                kind=SecurityEventKind.TOKEN,
+                request=request._request,
+                user=token.user,
+                target=token,
+                detail={"action": "used"},
+            )
         return token.user, token
 
     def authenticate_header(self, request) -> str:

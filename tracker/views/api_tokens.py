@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import services
-from ..models import ApiToken, ApiTokenScope
+from ..models import ApiToken, ApiTokenScope, SecurityEventKind
 from ..permissions import require
 from ..service_errors import add_service_errors
+from ..services.security_log import record_security_event
 
 PAGE = "tracker/api_tokens/list.html"
 LIFETIMES = {"7": 7, "30": 30, "90": 90, "365": 365}
@@ -84,6 +85,12 @@ def api_token_list(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            record_security_event(
+                kind=SecurityEventKind.TOKEN,
+                request=request,
+                target=token,
+                detail={"action": "created", "scope": token.scope},
+            )
             response = _page(request, form=ApiTokenForm(), new_secret=secret, new_token=token)
             # The secret is on this page only: no cache keeps it, and going back does not show it.
             patch_cache_control(response, no_store=True, private=True)
@@ -97,6 +104,12 @@ def api_token_revoke(request, pk: int):
     # Another user's token is not found: its existence is not theirs to learn.
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     if services.api_token_revoke(user=request.user, token=token):
+        record_security_event(
+            kind=SecurityEventKind.TOKEN,
+            request=request,
+            target=token,
+            detail={"action": "revoked"},
+        )
         messages.success(request, _("The token was revoked: requests with it are refused."))
     else:
         messages.info(request, _("That token was already revoked."))

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET
 from ..forms import CommitmentFilterForm
 from ..list_columns import ListLayout
 from ..list_export import export_rows, iter_csv, write_xlsx
-from ..models import Commitment
+from ..models import Commitment, SecurityEventKind
 from ..permissions import require
+from ..services.security_log import record_security_event
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -49,4 +50,9 @@ def commitment_export(request, fmt: str):
         response = FileResponse(file, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
+    record_security_event(
+        kind=SecurityEventKind.EXPORT,
+        request=request,
+        detail={"source": "commitment list", "format": fmt, "query": request.GET.urlencode()},
+    )
     return response
