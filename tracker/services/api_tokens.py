@@ -106,8 +106,10 @@ def api_token_used(*, token: ApiToken, now: datetime.datetime) -> bool:
     memory first, so that most requests cost no query at all. True when it was written."""
     if token.last_used_at is not None and token.last_used_at >= now - LAST_USED_PRECISION:
         return False
-    written = ApiToken.objects.filter(pk=token.pk).filter(
-        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_PRECISION)
-    ).update(last_used_at=now)
+    written = (
+        ApiToken.objects.filter(pk=token.pk)
+        .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_PRECISION))
+        .update(last_used_at=now)
+    )
     token.last_used_at = now
     return bool(written)
