@@ -1,7 +1,17 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import DivisionFactory, UserFactory
 from tracker import services
+
+
+@pytest.fixture(autouse=True)
+def default_language_after():
+    yield
+    # LocaleMiddleware activates the reader's language in this thread and nothing deactivates it:
+    # after a request in Japanese, the tests that follow would read Japanese messages.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

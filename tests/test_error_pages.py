@@ -18,14 +18,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture(autouse=True)
-def default_language_after(settings):
-    yield
-    # LocaleMiddleware activates the reader's language in this thread and nothing deactivates it:
-    # after a request in Japanese, the tests that follow would read Japanese messages.
-    translation.activate(settings.LANGUAGE_CODE)
-
-
 def boom(request):
     raise RuntimeError("a bug")
 

@@ -93,6 +93,10 @@ QUERY_PARAMETERS = (
     "next",
     "language",
     "action",
+    "cols",
+    "group",
+    "kind",
+    "view",
 )
 READS = {
     "dashboard": (),
@@ -108,7 +112,24 @@ READS = {
         "meeting",
         "party",
         "overdue",
+        "cols",
+        "group",
+        "view",
     ),
+    "commitment-export": ("q", "sort", "status", "owner", "meeting", "cols", "group"),
+    "commitment-bulk-edit": (),
+    "commitment-wording": (),
+    "search": ("q", "kind", "page"),
+    "search-suggest": ("q",),
+    "agreed-language": ("q", "page"),
+    "saved-view-list": (),
+    "saved-view-create": ("q", "status", "cols"),
+    "saved-view-open": (),
+    "saved-view-update": (),
+    "saved-view-delete": (),
+    "builtin-view-open": (),
+    "api-token-list": (),
+    "api-token-revoke": (),
     "commitment-detail": (),
     "commitment-update": (),
     "commitment-reassign": (),
@@ -157,6 +178,21 @@ POST_FIELDS = {
         "loaded_version",
     ),
     "commitment-reassign": ("owner", "lead_division", "note"),
+    "commitment-bulk-edit": (
+        "ids",
+        "scope",
+        "query",
+        "selected_at",
+        "confirmed_count",
+        "status",
+        "confidence",
+        "owner",
+        "target_date",
+        "note",
+    ),
+    "saved-view-create": ("name", "division", "query"),
+    "saved-view-update": ("name", "division", "query", "filters"),
+    "api-token-list": ("name", "scope", "lifetime"),
     "followup-create": ("meeting", "outcome", "note", "quote"),
     "report-issue": ("week", "division", "theme"),
     "readout-import": ("action", "text"),
@@ -178,8 +214,9 @@ def _patterns() -> list[URLPattern]:
     patterns = []
     for entry in tracker_urls.urlpatterns:
         if isinstance(entry, URLResolver):
-            # Only the admin site is included from elsewhere; it is tested on its own.
-            assert entry.pattern.describe().startswith("'admin/'"), entry
+            # Only the admin site and the JSON API are included from elsewhere; each is tested
+            # on its own (the API's hostile bodies in tests/test_api_hostile.py).
+            assert entry.pattern.describe().startswith(("'admin/'", "'api/v1/'")), entry
             continue
         patterns.append(entry)
     return patterns
@@ -198,6 +235,13 @@ def world(db, manager):
     for fmt in ReportFormat.values:
         IssuedReportFileFactory(report=issued, format=fmt)
     schedule = services.report_schedule_create(user=manager, data={"recipients": "a@example.org"})
+    view = services.saved_view_create(user=manager, name="Overdue", query="status=open")
+    token, _ = services.api_token_create(
+        user=manager,
+        name="walk",
+        scope="read",
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
     # A valid value for each path parameter of each URL name; a new URL with a parameter fails
     # the walk until it is added here.
     return {
@@ -214,6 +258,13 @@ def world(db, manager):
         "notification-unsubscribe": {"token": "not-a-token"},
         "report-schedule-update": {"pk": str(schedule.pk)},
         "report-schedule-delete": {"pk": str(schedule.pk)},
+        "commitment-export": {"fmt": "csv"},
+        "commitment-wording": {"pk": str(commitment.pk)},
+        "saved-view-open": {"pk": str(view.pk)},
+        "saved-view-update": {"pk": str(view.pk)},
+        "saved-view-delete": {"pk": str(view.pk)},
+        "builtin-view-open": {"slug": "overdue"},
+        "api-token-revoke": {"pk": str(token.pk)},
     }
 
 

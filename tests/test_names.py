@@ -251,12 +251,16 @@ CANBERRA = (
 def test_review_screen_shows_the_parsers_notes_translated(client, editor):
     client.force_login(editor)
     url = reverse("readout-import")
+    # Without a year the date is asked for, never guessed: the notes say so, in Japanese.
     text = _in(client, "ja").post(url, {"action": "review", "text": CANBERRA}, **HTMX).text
     notes = text.split("parser-notes", 1)[1].split("</ul>", 1)[0]
-    assert "Canberraの現地時刻として読みました" in notes
-    assert "年" in notes and "No year in the text" not in notes
+    assert "年の記載がありません" in notes and "No year in the text" not in notes
     assert "start_local" not in notes and "<strong>date</strong>" not in notes
-    text = _in(client, "en").post(url, {"action": "review", "text": CANBERRA}, **HTMX).text
+    dated = CANBERRA.replace("On March 3,", "On March 3, 2023,")
+    text = _in(client, "ja").post(url, {"action": "review", "text": dated}, **HTMX).text
+    notes = text.split("parser-notes", 1)[1].split("</ul>", 1)[0]
+    assert "Canberraの現地時刻として読みました" in notes
+    text = _in(client, "en").post(url, {"action": "review", "text": dated}, **HTMX).text
     notes = text.split("parser-notes", 1)[1].split("</ul>", 1)[0]
     assert "<strong>Local start time</strong>: No zone given" in notes
     assert "start_local" not in notes

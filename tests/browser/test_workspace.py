@@ -53,7 +53,7 @@ def test_filter_the_list_updates_table_and_address(page, desk):
     expect(table).to_contain_text("Strong sanctions against Russia")
     expect(table).not_to_contain_text("Realignment of U.S. forces")
     assert page.evaluate("window.__notReloaded") is True  # updated in place
-    page.get_by_label("Search").fill("nothing like this")
+    page.locator("#commitment-filters").get_by_label("Search").fill("nothing like this")
     expect(table).to_contain_text("No commitment matches these filters.")
     expect(page).to_have_url(re.compile(r"q=nothing"))
     # The address is shareable: opening it gives the same view.
