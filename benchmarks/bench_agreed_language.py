@@ -17,16 +17,13 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 import zoneinfo
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from throwaway_database import throwaway_database
+
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 GOAL_MS = 100
 
@@ -76,22 +73,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=17)
     args = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
-    with tempfile.TemporaryDirectory(prefix="bench-language-") as tmp:
-        if not os.environ.get("DATABASE_URL"):
-            os.environ["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
-        import django
-
-        django.setup()
-        from django.db import connection
-
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            run(args, connection)
-        finally:
-            connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+    with throwaway_database("bench-language-") as connection:
+        run(args, connection)
 
 
 def run(args, connection) -> None:

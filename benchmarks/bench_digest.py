@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
-import sys
-import tempfile
 import time
 import zoneinfo
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from throwaway_database import throwaway_database
+
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 
 
@@ -37,24 +34,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=12)
     args = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
-    with tempfile.TemporaryDirectory(prefix="bench-digest-") as tmp:
-        if not os.environ.get("DATABASE_URL"):
-            os.environ["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
-        import django
-
-        django.setup()
+    with throwaway_database("bench-digest-") as connection:
         from django.conf import settings
-        from django.db import connection
 
         settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            run(args, connection)
-        finally:
-            connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+        run(args, connection)
 
 
 def run(args, connection) -> None:

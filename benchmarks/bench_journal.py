@@ -19,14 +19,10 @@ import contextlib
 import datetime
 import importlib
 import io
-import os
 import random
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from throwaway_database import throwaway_database
 
 
 def main() -> None:
@@ -36,22 +32,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14)
     args = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
-    with tempfile.TemporaryDirectory(prefix="bench-journal-") as tmp:
-        if not os.environ.get("DATABASE_URL"):
-            os.environ["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
-        import django
-
-        django.setup()
-        from django.db import connection
-
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            run(args, connection)
-        finally:
-            connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+    with throwaway_database("bench-journal-") as connection:
+        run(args, connection)
 
 
 def run(args, connection) -> None:
