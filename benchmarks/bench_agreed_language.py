@@ -20,37 +20,17 @@ import datetime
 import random
 import statistics
 import time
-import zoneinfo
 
+from readout_words import JA_SENTENCES, TOKYO, ja_sentence, sentence
 from throwaway_database import throwaway_database
 
-TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 GOAL_MS = 100
-
-TOPICS = [
-    "supply chain resilience", "critical minerals", "maritime security", "cyber defence",
-    "clean energy transition", "semiconductor research", "pandemic preparedness",
-    "export controls", "space cooperation", "disaster relief", "people-to-people exchange",
-    "digital trade rules", "food security", "nuclear non-proliferation", "quality infrastructure",
-]  # fmt: skip
-OPENINGS = [
-    "The two ministers confirmed their commitment to", "The two leaders concurred to",
-    "Both sides reaffirmed their resolve to", "The ministers welcomed efforts to",
-    "The two ministers agreed to continue to", "They shared the view on the need to",
-]  # fmt: skip
-ACTIONS = [
-    "strengthen cooperation on", "deepen coordination on", "advance work on",
-    "hold regular consultations on", "expand support for", "accelerate progress on",
-]  # fmt: skip
-JA_SENTENCES = [
-    "両大臣は、対露制裁を着実に実施することを確認した。",
-    "両大臣は、北朝鮮の完全な非核化に向けて緊密に連携していくことで一致した。",
-    "両大臣は、日米同盟の抑止力・対処力を一層強化していくことを確認した。",
+# Two more sentences that readouts restate again and again.
+AGREED_JA_SENTENCES = [
+    *JA_SENTENCES,
     "両大臣は、経済版「２＋２」の枠組みで議論を継続することで一致した。",
     "両大臣は、自由で開かれたインド太平洋の実現に向けて協力していくことを確認した。",
-    "両大臣は、{topic}に関する協力を強化することで一致した。",
 ]
-JA_TOPICS = ["重要鉱物", "サプライチェーン", "海洋安全保障", "サイバー", "宇宙", "食料安全保障"]
 # (label, phrase): rare, medium and common phrases, English and Japanese, one and two characters.
 PHRASES = [
     ("rare, English", "accelerate progress on critical minerals"),
@@ -158,9 +138,7 @@ def build_data(args) -> None:
             Commitment(
                 origin_meeting=rng.choice(meetings),
                 title=f"Commitment {i}",
-                quote=_sentence(rng)
-                if i % 5
-                else rng.choice(JA_SENTENCES).format(topic=rng.choice(JA_TOPICS)),
+                quote=sentence(rng) if i % 5 else ja_sentence(rng, AGREED_JA_SENTENCES),
             )
             for i in range(args.commitments)
         ],
@@ -168,17 +146,11 @@ def build_data(args) -> None:
     )
 
 
-def _sentence(rng: random.Random) -> str:
-    return f"{rng.choice(OPENINGS)} {rng.choice(ACTIONS)} {rng.choice(TOPICS)}."
-
-
 def _readout(rng: random.Random, sentences: int, *, japanese: bool) -> str:
     if japanese:
-        return "".join(
-            rng.choice(JA_SENTENCES).format(topic=rng.choice(JA_TOPICS)) for _ in range(sentences)
-        )
+        return "".join(ja_sentence(rng, AGREED_JA_SENTENCES) for _ in range(sentences))
     return "\n".join(
-        f"- {_sentence(rng)}" if n % 3 else f"{_sentence(rng)} {_sentence(rng)}"
+        f"- {sentence(rng)}" if n % 3 else f"{sentence(rng)} {sentence(rng)}"
         for n in range(sentences * 2 // 3)
     )
 

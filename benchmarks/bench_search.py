@@ -20,35 +20,11 @@ import datetime
 import random
 import statistics
 import time
-import zoneinfo
 
+from readout_words import ACTIONS, TOKYO, TOPICS, ja_sentence, sentence
 from throwaway_database import throwaway_database
 
-TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 GOAL_MS = 100
-
-TOPICS = [
-    "supply chain resilience", "critical minerals", "maritime security", "cyber defence",
-    "clean energy transition", "semiconductor research", "pandemic preparedness",
-    "export controls", "space cooperation", "disaster relief", "people-to-people exchange",
-    "digital trade rules", "food security", "nuclear non-proliferation", "quality infrastructure",
-]  # fmt: skip
-OPENINGS = [
-    "The two ministers confirmed their commitment to", "The two leaders concurred to",
-    "Both sides reaffirmed their resolve to", "The ministers welcomed efforts to",
-    "The two ministers agreed to continue to", "They shared the view on the need to",
-]  # fmt: skip
-ACTIONS = [
-    "strengthen cooperation on", "deepen coordination on", "advance work on",
-    "hold regular consultations on", "expand support for", "accelerate progress on",
-]  # fmt: skip
-JA_SENTENCES = [
-    "両大臣は、対露制裁を着実に実施することを確認した。",
-    "両大臣は、北朝鮮の完全な非核化に向けて緊密に連携していくことで一致した。",
-    "両大臣は、日米同盟の抑止力・対処力を一層強化していくことを確認した。",
-    "両大臣は、{topic}に関する協力を強化することで一致した。",
-]
-JA_TOPICS = ["重要鉱物", "サプライチェーン", "海洋安全保障", "サイバー", "宇宙", "食料安全保障"]
 FAMILY = ["Hayashi", "Kamikawa", "Motegi", "Iwaya", "Blinken", "Austin", "Park", "Cho", "Wong",
           "Marles", "Jaishankar", "Lammy", "Barrot", "Tajani", "Joly", "Baerbock"]  # fmt: skip
 GIVEN = ["Yoshimasa", "Yoko", "Toshimitsu", "Takeshi", "Antony", "Lloyd", "Jin", "Tae-yul",
@@ -241,9 +217,7 @@ def build_data(args) -> None:
             Commitment(
                 origin_meeting=rng.choice(meetings),
                 title=f"{rng.choice(ACTIONS).capitalize()} {rng.choice(TOPICS)} ({i})",
-                quote=_sentence(rng)
-                if i % 5
-                else rng.choice(JA_SENTENCES).format(topic=rng.choice(JA_TOPICS)),
+                quote=sentence(rng) if i % 5 else ja_sentence(rng),
                 next_step=f"Report on {rng.choice(TOPICS)} at the next meeting.",
             )
             for i in range(args.commitments)
@@ -252,16 +226,10 @@ def build_data(args) -> None:
     )
 
 
-def _sentence(rng: random.Random) -> str:
-    return f"{rng.choice(OPENINGS)} {rng.choice(ACTIONS)} {rng.choice(TOPICS)}."
-
-
 def _readout(rng: random.Random, sentences: int, *, japanese: bool) -> str:
     if japanese:
-        return "".join(
-            rng.choice(JA_SENTENCES).format(topic=rng.choice(JA_TOPICS)) for _ in range(sentences)
-        )
-    return "\n".join(_sentence(rng) for _ in range(sentences))
+        return "".join(ja_sentence(rng) for _ in range(sentences))
+    return "\n".join(sentence(rng) for _ in range(sentences))
 
 
 if __name__ == "__main__":
