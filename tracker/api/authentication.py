@@ -12,6 +12,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from ..models import ApiToken, SecurityEventKind
+from ..models.api_tokens import API_TOKEN_SHOWN_CHARS
 from ..services.api_tokens import api_token_find, api_token_used
 from ..services.security_log import record_security_event
 
@@ -43,7 +44,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
                 request=request._request,
                 user=token.user if token else None,
                 target=token,
-                detail={"action": "refused", "prefix": secret[:12]},
+                detail={"action": "refused", "prefix": secret[:API_TOKEN_SHOWN_CHARS]},
             )
             raise exceptions.AuthenticationFailed(
                 _("This token is not valid: it is unknown, expired or revoked.")
