@@ -7,6 +7,7 @@ refuses to start without DJANGO_SECRET_KEY, so a deployment can never run on the
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -58,6 +59,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Two-factor log-in: django-otp's devices (authenticator app, recovery codes) and passkeys.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "tracker",
 ]
 
@@ -72,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the user verified (request.user.is_verified()) once a second factor was given.
+    "django_otp.middleware.OTPMiddleware",
     # Sees every 403, whichever layer refused, and writes it into the security log.
     "tracker.security_middleware.PermissionRefusalLogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -383,3 +391,17 @@ except ValueError as error:
     raise ImproperlyConfigured("SECURITY_LOG_RETENTION_DAYS must be a number of days.") from error
 if SECURITY_LOG_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("SECURITY_LOG_RETENTION_DAYS must be at least 1.")
+
+# Passkeys are bound to the site's domain (the relying party) and the browser checks the page's
+# origin. Both follow SITE_URL; a browser allows passkeys only over https or on localhost, never on
+# a bare IP address, so the laptop demo at 127.0.0.1 offers them at http://localhost:<port>.
+_site = urlsplit(SITE_URL)
+_site_is_secure = _site.scheme == "https" or _site.hostname == "localhost"
+OTP_WEBAUTHN_RP_ID = _site.hostname if _site_is_secure else "localhost"
+OTP_WEBAUTHN_RP_NAME = os.environ.get("OTP_WEBAUTHN_RP_NAME", "Commitment tracker")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    SITE_URL if _site_is_secure else f"http://localhost:{_site.port or 80}",
+    *env_list("OTP_WEBAUTHN_EXTRA_ORIGINS"),
+]
+# Passkeys are a second factor here, after the password, never a log-in on their own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
