@@ -3,13 +3,16 @@
     python benchmarks/bench_web.py                       # PostgreSQL, 10 s per page
     python benchmarks/bench_web.py --db both --seconds 30
     python benchmarks/bench_web.py --source ../before  # another checkout, e.g. a git worktree
+    python benchmarks/bench_web.py --redmine-port 3000  # Redmine's pages in the same run
 
 For each database it builds the data set once (bench_data.py: 10,000 commitments, 100,000 journal
 entries; PostgreSQL database `tracker_bench`, SQLite file under benchmarks/.data/), starts gunicorn
 as the README deploys it (3 sync workers, DEBUG off, collected static files), logs in as a manager,
 checks that every page answers 200, then drives each page with wrk at concurrency 8, alternating
 with the bare view so that the ratio compares runs seconds apart. It prints a table and one JSON
-line per page and database. Not part of `make test`.
+line per page and database. With --redmine-port, Redmine's issue list and issue pages, loaded with
+the same data set (benchmarks/redmine/setup.sh), run in the PostgreSQL pass beside the tracker's
+pages and the same bare view. Not part of `make test`.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import sys
 import time
 import urllib.parse
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -35,6 +39,17 @@ DATA = HERE / ".data"
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench"
 CONCURRENCY = 8
 BARE = "bare"
+REDMINE_PASSWORD = "bench-pass-123"  # benchmarks/redmine/setup.rb
+
+
+class Target(NamedTuple):
+    """A page to load: the server's port, the path, the session cookie, and a cheap path of the same
+    server to ask when waiting for the requests wrk left queued."""
+
+    port: int
+    path: str
+    cookie: str
+    idle_path: str
 
 
 def main() -> None:
@@ -42,6 +57,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="per page and run (default 10)")
     parser.add_argument("--db", choices=["postgresql", "sqlite", "both"], default="postgresql")
     parser.add_argument("--source", type=Path, default=ROOT, help="the checkout to serve")
+    parser.add_argument(
+        "--redmine-port",
+        type=int,
+        help="a Redmine on 127.0.0.1 loaded by benchmarks/redmine/setup.sh, measured beside",
+    )
     args = parser.parse_args()
     require_wrk()
     DATA.mkdir(exist_ok=True)
@@ -88,6 +108,37 @@ def pages(facts: dict) -> dict[str, str]:
     }
 
 
+def redmine_pages(port: int) -> dict[str, Target]:
+    """Redmine's counterparts, logged in as the project's manager: the issue list (first page,
+    page 50, the same phrase searched in open issues) and the issues with 1,000 and 24 journal
+    entries."""
+    cookie = redmine_log_in(port, "manager", REDMINE_PASSWORD)
+    search = urllib.parse.urlencode(
+        [("set_filter", "1"), ("f[]", "status_id"), ("op[status_id]", "o"),
+         ("f[]", "any_searchable"), ("op[any_searchable]", "~"),
+         ("v[any_searchable][]", "working-level consultations")]
+    )  # fmt: skip
+    paths = {
+        "redmine-issue-list": "/projects/japan-us/issues",
+        "redmine-issue-list-page-50": "/projects/japan-us/issues?page=50",
+        "redmine-issue-list-search": f"/projects/japan-us/issues?{search}",
+        "redmine-issue-1000": "/issues/1",
+        "redmine-issue-24": "/issues/2",
+    }
+    return {name: Target(port, path, cookie, "/login") for name, path in paths.items()}
+
+
+def redmine_log_in(port: int, username: str, password: str) -> str:
+    _, page = get(port, "/login")
+    token = re.search(rb'name="authenticity_token" value="([^"]+)"', page.body).group(1)
+    form = {"username": username, "password": password, "authenticity_token": token.decode()}
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies_of(page).items())
+    response = post(port, "/login", form, cookie)
+    if response.status != 302 or "/login" in response.getheader("Location", "/login"):
+        raise SystemExit(f"Redmine log-in as {username} failed ({response.status})")
+    return "; ".join(f"{k}={v}" for k, v in cookies_of(response).items())
+
+
 def server_environment(db: str, source: Path) -> dict[str, str]:
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
@@ -132,15 +183,18 @@ def run_database(db: str, args) -> list[dict]:
     try:
         wait_for(port)
         cookie = log_in(port, facts["username"], facts["password"])
-        urls, seconds = pages(facts), {}
-        for name, path in urls.items():
+        targets = {name: Target(port, p, cookie, "/bare/") for name, p in pages(facts).items()}
+        if args.redmine_port and db == "postgresql":
+            targets |= redmine_pages(args.redmine_port)
+        seconds = {}
+        for name, target in targets.items():
             started = time.perf_counter()
-            status, _ = get(port, path, cookie)
+            status, _ = get(target.port, target.path, target.cookie)
             if status != 200:
-                raise SystemExit(f"{name} ({path}) answered {status}, not 200: see {log.name}")
+                raise SystemExit(f"{name} answered {status}, not 200: see {log.name}")
             seconds[name] = run_length(time.perf_counter() - started, args.seconds)
         print(f"{db}: gunicorn on port {port}, all pages answer 200; measuring …", flush=True)
-        return measure_all(db, port, cookie, urls, seconds)
+        return measure_all(db, targets, seconds)
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -190,25 +244,29 @@ def log_in(port: int, username: str, password: str) -> str:
     csrf = cookies_of(page)["csrftoken"]
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1)
     form = {"username": username, "password": password, "csrfmiddlewaretoken": token.decode()}
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    connection.request(
-        "POST",
-        "/accounts/login/",
-        body=urllib.parse.urlencode(form),
-        headers={
-            "Cookie": f"csrftoken={csrf}",
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
-    response = connection.getresponse()
-    response.read()
+    response = post(port, "/accounts/login/", form, f"csrftoken={csrf}")
     session = cookies_of(response).get("sessionid")
     if response.status != 302 or not session:
         raise SystemExit(f"log-in as {username} failed ({response.status})")
     return f"csrftoken={csrf}; sessionid={session}"
 
 
-def wrk(port: int, path: str, cookie: str, seconds: int) -> dict:
+def post(port: int, path: str, form: dict, cookie: str) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request(
+        "POST",
+        path,
+        body=urllib.parse.urlencode(form),
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
+def wrk(target: Target, seconds: int) -> dict:
+    port, path, cookie = target.port, target.path, target.cookie
     command = [
         "wrk", "--threads", "2", "--connections", str(CONCURRENCY), "--duration", f"{seconds}s",
         # The slowest pages take seconds each: a request is never cut off and counted as lost.
@@ -218,7 +276,7 @@ def wrk(port: int, path: str, cookie: str, seconds: int) -> dict:
     finished = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
     output = finished.stdout
     summary = json.loads(output.split("WRK_JSON ", 1)[1].splitlines()[0])
-    settle(port, cookie, summary["max_us"] / 1e6)
+    settle(target, summary["max_us"] / 1e6)
     answered = summary["requests"] > 0
     return {
         "rps": summary["requests"] / (summary["duration_us"] / 1e6),
@@ -229,24 +287,25 @@ def wrk(port: int, path: str, cookie: str, seconds: int) -> dict:
     }
 
 
-def settle(port: int, cookie: str, longest: float) -> None:
+def settle(target: Target, longest: float) -> None:
     """Wait until the requests wrk left queued are done, so that the next run starts on an idle
     server. Connections are served in arrival order: once a new request is answered, everything
     queued before it has started, and at most the longest request's time is left to run."""
-    get(port, "/bare/", cookie)
+    get(target.port, target.idle_path, target.cookie)
     time.sleep(min(longest, 120))
 
 
-def measure_all(db: str, port: int, cookie: str, urls: dict[str, str], seconds: dict[str, int]):
+def measure_all(db: str, targets: dict[str, Target], seconds: dict[str, int]):
     """bare, page 1, bare, page 2, … bare: each page is set against the bare runs either side."""
-    wrk(port, urls[BARE], cookie, 2)  # warm-up, every worker
-    bare_runs = [wrk(port, urls[BARE], cookie, seconds[BARE])]
+    bare_target = targets[BARE]
+    wrk(bare_target, 2)  # warm-up, every worker
+    bare_runs = [wrk(bare_target, seconds[BARE])]
     rows = []
-    for name, path in urls.items():
+    for name, target in targets.items():
         if name == BARE:
             continue
-        run = wrk(port, path, cookie, seconds[name])
-        bare_runs.append(wrk(port, urls[BARE], cookie, seconds[BARE]))
+        run = wrk(target, seconds[name])
+        bare_runs.append(wrk(bare_target, seconds[BARE]))
         around = statistics.mean(r["rps"] for r in bare_runs[-2:])
         rows.append({"page": name, "db": db, **run, "ratio_to_bare": run["rps"] / around})
         print(f"  {name}: {run['rps']:.1f} req/s over {seconds[name]} s", flush=True)
