@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils import translation
 
 from tests.factories import DivisionFactory, UserFactory
-from tracker import services
+from tracker import services, two_factor
 
 
 @pytest.fixture(autouse=True)
@@ -12,6 +12,18 @@ def default_language_after():
     # LocaleMiddleware activates the reader's language in this thread and nothing deactivates it:
     # after a request in Japanese, the tests that follow would read Japanese messages.
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def two_factor_as_deployed(request, monkeypatch, settings):
+    """@pytest.mark.two_factor: two-factor log-in as deployed (managers and admins must enrol,
+    a user with a device gives it after the password). Without the mark, a log-in (the form's or
+    `force_login`) owes no second step, even for a user with a device: the suite's many log-ins
+    are not about it."""
+    if request.node.get_closest_marker("two_factor"):
+        settings.TWO_FACTOR_REQUIRED_ROLES = ["Manager", "admin"]
+    else:
+        monkeypatch.setattr(two_factor, "login_step", lambda user: two_factor.NONE)
 
 
 @pytest.fixture

@@ -194,3 +194,21 @@ class IssuedReportFileFactory(factory.django.DjangoModelFactory):
     content = b"\xef\xbb\xbfID,Title\r\n"
     sha256 = factory.LazyAttribute(lambda f: _sha256(f.content))
     size = factory.LazyAttribute(lambda f: len(f.content))
+
+
+# Passkeys -----------------------------------------------------------------------------------------
+
+
+class PasskeyFactory(factory.django.DjangoModelFactory):
+    """A registered passkey (django-otp-webauthn's credential) with made-up key bytes: enough
+    for the lists and the removal; a test that signs with it makes its own key."""
+
+    class Meta:
+        model = "django_otp_webauthn.WebAuthnCredential"
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Passkey {n}")
+    confirmed = True
+    credential_id = factory.Sequence(lambda n: f"credential-{n}".encode())
+    public_key = b"not-a-real-key"
+    aaguid = "00000000-0000-0000-0000-000000000000"

@@ -29,6 +29,7 @@ from tests.factories import (
     IssuedReportFactory,
     IssuedReportFileFactory,
     MeetingFactory,
+    PasskeyFactory,
     ThemeFactory,
 )
 from tracker import report as reports
@@ -130,6 +131,13 @@ READS = {
     "builtin-view-open": (),
     "api-token-list": (),
     "api-token-revoke": (),
+    "passkey-rename": (),
+    "passkey-remove": (),
+    "two-factor-verify": ("next",),
+    "two-factor-setup": ("next",),
+    "security-settings": (),
+    "security-authenticator-remove": (),
+    "security-recovery-codes": (),
     "commitment-detail": (),
     "commitment-update": (),
     "commitment-reassign": (),
@@ -193,6 +201,10 @@ POST_FIELDS = {
     "saved-view-create": ("name", "division", "query"),
     "saved-view-update": ("name", "division", "query", "filters"),
     "api-token-list": ("name", "scope", "lifetime"),
+    "passkey-rename": ("name",),
+    "two-factor-verify": ("code", "recovery_code", "next"),
+    "two-factor-setup": ("code", "next"),
+    "security-authenticator-remove": ("password", "code"),
     "followup-create": ("meeting", "outcome", "note", "quote"),
     "report-issue": ("week", "division", "theme"),
     "readout-import": ("action", "text"),
@@ -214,9 +226,12 @@ def _patterns() -> list[URLPattern]:
     patterns = []
     for entry in tracker_urls.urlpatterns:
         if isinstance(entry, URLResolver):
-            # Only the admin site and the JSON API are included from elsewhere; each is tested
-            # on its own (the API's hostile bodies in tests/test_api_hostile.py).
-            assert entry.pattern.describe().startswith(("'admin/'", "'api/v1/'")), entry
+            # Only the admin site, the JSON API and the passkey ceremonies are included from
+            # elsewhere; each is tested on its own (the API's hostile bodies in
+            # tests/test_api_hostile.py, the ceremonies' in tests/test_passkeys.py).
+            assert entry.pattern.describe().startswith(
+                ("'admin/'", "'api/v1/'", "'accounts/webauthn/'")
+            ), entry
             continue
         patterns.append(entry)
     return patterns
@@ -242,6 +257,7 @@ def world(db, manager):
         scope="read",
         expires_at=timezone.now() + datetime.timedelta(days=7),
     )
+    passkey = PasskeyFactory(user=manager)
     # A valid value for each path parameter of each URL name; a new URL with a parameter fails
     # the walk until it is added here.
     return {
@@ -265,6 +281,8 @@ def world(db, manager):
         "saved-view-delete": {"pk": str(view.pk)},
         "builtin-view-open": {"slug": "overdue"},
         "api-token-revoke": {"pk": str(token.pk)},
+        "passkey-rename": {"pk": str(passkey.pk)},
+        "passkey-remove": {"pk": str(passkey.pk)},
     }
 
 

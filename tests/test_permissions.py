@@ -94,6 +94,23 @@ EXPECTED = {
     ),
     # The secret address is the credential: the editor's feed, whoever's session asks.
     "calendar-feed": ("get", None, dict.fromkeys(ROLES, 200)),
+    # Two-factor log-in. These log-ins owe no second step (conftest.py's two_factor_as_deployed):
+    # the second step sends them on; nobody has a device, so no removal or recovery codes.
+    "two-factor-verify": ("get", None, dict.fromkeys(ROLES[1:], 302) | ANON),
+    "two-factor-setup": ("get", None, ALL_READ),
+    "security-settings": ("get", None, ALL_READ),
+    "security-authenticator-remove": ("post", None, dict.fromkeys(ROLES[1:], 302) | ANON),
+    "security-recovery-codes": ("post", None, dict.fromkeys(ROLES[1:], 302) | ANON),
+    # Passkeys: everyone manages their own; the editor's, to anyone else, does not exist.
+    "passkey-rename": ("get", None, dict.fromkeys(ROLES[1:], 404) | ANON | {"editor": 200}),
+    "passkey-remove": ("post", None, dict.fromkeys(ROLES[1:], 404) | ANON | {"editor": 302}),
+    # django-otp-webauthn's ceremonies (namespace otp_webauthn), for any signed-in user; a
+    # "complete" without its "begin" has no challenge to answer (400).
+    "credential-registration-begin": ("post", None, dict.fromkeys(ROLES[1:], 200) | ANON),
+    "credential-registration-complete": ("post", None, dict.fromkeys(ROLES[1:], 400) | ANON),
+    "credential-authentication-begin": ("post", None, dict.fromkeys(ROLES[1:], 200) | ANON),
+    "credential-authentication-complete": ("post", None, dict.fromkeys(ROLES[1:], 400) | ANON),
+    "js-i18n-catalog": ("get", None, ALL_READ),
     "api-token-list": ("get", None, ALL_READ),
     # The editor's token: only its owner may revoke it; to anyone else it does not exist.
     "api-token-revoke": (
@@ -101,6 +118,14 @@ EXPECTED = {
         None,
         dict.fromkeys(ROLES[1:], 404) | {"editor": 302, "anonymous": LOGIN},
     ),
+}
+
+WEBAUTHN_NAMES = {
+    "credential-registration-begin",
+    "credential-registration-complete",
+    "credential-authentication-begin",
+    "credential-authentication-complete",
+    "js-i18n-catalog",
 }
 
 
@@ -199,6 +224,15 @@ def _url(name: str, commitment) -> str:
 
         token_for(get_user_model().objects.get(username="editor"))
         return reverse(name, args=[ApiToken.objects.get().pk])
+    if name in WEBAUTHN_NAMES:
+        return reverse(f"otp_webauthn:{name}")
+    if name in {"passkey-rename", "passkey-remove"}:
+        from django.contrib.auth import get_user_model
+
+        from tests.factories import PasskeyFactory
+
+        editor = get_user_model().objects.get(username="editor")
+        return reverse(name, args=[PasskeyFactory(user=editor).pk])
     if name == "report-download":
         return reverse(name, args=["csv"]) + "?week=2026-W10"
     if name == "issued-report-download":

@@ -15,10 +15,13 @@ class TrackerConfig(AppConfig):
         from . import (
             permissions,  # noqa: F401 - registers the rules
             security_signals,
+            two_factor,
         )
 
         # Log-ins, log-outs, failures and lock-outs, into the security log.
         security_signals.connect()
+        # The step a session owes after the password (second factor or enrolment).
+        two_factor.connect()
 
         # Django's Japanese catalogue has no translation for its empty-choice label (every admin
         # select and the actions menu show it); declared here so that ours carries one.

@@ -69,6 +69,10 @@ def _session_ended(request):
     return response
 
 
+# Headers that django-axes writes into the database with each log-in attempt.
+NUL_MENDED_HEADERS = ("HTTP_USER_AGENT", "HTTP_ACCEPT")
+
+
 class RejectNullCharacterMiddleware:
     """Answer 400 to a request whose address holds a NUL character (%00).
 
@@ -81,6 +85,12 @@ class RejectNullCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # django-axes stores the browser string and Accept header of every log-in attempt, and
+        # PostgreSQL cannot hold a NUL: the log-in would fail with a server error. A header is
+        # not the user's typing, so it is mended (NUL as U+FFFD) rather than refused.
+        for header in NUL_MENDED_HEADERS:
+            if "\x00" in request.META.get(header, ""):
+                request.META[header] = request.META[header].replace("\x00", "\ufffd")
         if "\x00" in request.path or any(
             "\x00" in name or any("\x00" in value for value in values)
             for name, values in request.GET.lists()

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # Sees every 403, whichever layer refused, and writes it into the security log.
     "tracker.security_middleware.PermissionRefusalLogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Then a session that owes its second factor (or an enrolment) reaches only that step.
+    "tracker.two_factor_middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -392,6 +394,21 @@ except ValueError as error:
 if SECURITY_LOG_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("SECURITY_LOG_RETENTION_DAYS must be at least 1.")
 
+# Two-factor log-in (tracker/two_factor.py, docs/security.md) is required of these roles, by the
+# names of tracker.permissions.Role, and "admin" for staff and superusers; others may enrol.
+# An empty value requires it of nobody.
+TWO_FACTOR_REQUIRED_ROLES = env_list("TWO_FACTOR_REQUIRED_ROLES", "Manager,admin")
+_two_factor_role_names = {"viewer", "editor", "manager", "data entry", "admin"}
+_unknown_roles = [r for r in TWO_FACTOR_REQUIRED_ROLES if r.lower() not in _two_factor_role_names]
+if _unknown_roles:
+    raise ImproperlyConfigured(
+        f"TWO_FACTOR_REQUIRED_ROLES names unknown roles {_unknown_roles}: use Viewer, Editor, "
+        "Manager, Data entry or admin, separated by commas."
+    )
+# Wrong codes in a row that end a half-logged-in session (back to the log-in page); each device
+# also makes the next try wait longer after each wrong code (django-otp's throttling).
+TWO_FACTOR_MAX_FAILURES = 5
+
 # Passkeys are bound to the site's domain (the relying party) and the browser checks the page's
 # origin. Both follow SITE_URL; a browser allows passkeys only over https or on localhost, never on
 # a bare IP address, so the laptop demo at 127.0.0.1 offers them at http://localhost:<port>.
@@ -405,3 +422,5 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = [
 ]
 # Passkeys are a second factor here, after the password, never a log-in on their own.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# The name authenticator apps show next to the user name.
+OTP_TOTP_ISSUER = OTP_WEBAUTHN_RP_NAME

@@ -11,11 +11,13 @@ from .views import (
     calendar_feeds,
     list_export,
     notifications,
+    passkeys,
     readouts,
     reports,
     saved_views,
     schedules,
     search,
+    two_factor,
     workspace,
 )
 
@@ -105,6 +107,9 @@ urlpatterns = [
     path("calendar/<slug:token>.ics", calendar_feeds.calendar_feed, name="calendar-feed"),
     path("accounts/login/", workspace.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The second step after the password, and the enrolment a role may require (two_factor.py).
+    path("accounts/two-factor/", two_factor.two_factor_verify, name="two-factor-verify"),
+    path("accounts/two-factor/setup/", two_factor.two_factor_setup, name="two-factor-setup"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),
@@ -117,6 +122,30 @@ urlpatterns = [
     ),
     # The language can be chosen on the log-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Passkeys: the ceremonies' JSON views (django-otp-webauthn's, wrapped to log) under the
+    # package's own namespace, and renaming and removing one from the security settings.
+    path("accounts/webauthn/", include((passkeys.webauthn_urlpatterns, "otp_webauthn"))),
+    path(
+        "settings/security/passkeys/<int:pk>/rename/",
+        passkeys.passkey_rename,
+        name="passkey-rename",
+    ),
+    path(
+        "settings/security/passkeys/<int:pk>/remove/",
+        passkeys.passkey_remove,
+        name="passkey-remove",
+    ),
+    path("settings/security/", two_factor.security_settings, name="security-settings"),
+    path(
+        "settings/security/authenticator/remove/",
+        two_factor.authenticator_remove,
+        name="security-authenticator-remove",
+    ),
+    path(
+        "settings/security/recovery-codes/",
+        two_factor.recovery_codes_generate,
+        name="security-recovery-codes",
+    ),
     path("settings/tokens/", api_tokens.api_token_list, name="api-token-list"),
     path("settings/tokens/<int:pk>/revoke/", api_tokens.api_token_revoke, name="api-token-revoke"),
     # The JSON API: its views authenticate by token or session themselves (tracker/api/urls.py).

@@ -19,6 +19,7 @@ from . import (  # noqa: F401
     meetings,
     reference,
     security_log,
+    two_factor,
 )
 
 admin.site.site_header = _("Commitment tracker — data entry")

@@ -1,7 +1,0 @@
-from django.db import migrations
-
-
-class Migration(migrations.Migration):
-    dependencies = [("tracker", "0018_report_indexes")]
-
-    operations = []
