@@ -19,7 +19,9 @@ from tests.factories import aware
 from tests.test_reports import END, NOW, WEEK, World, build, move
 from tracker import report as reports
 from tracker.models import Commitment, Confidence, Status
+from tracker.report import csv as report_csv
 from tracker.report import html as report_html
+from tracker.report.rows import LazyRows, row_keys
 from tracker.templatetags.report_tags import commitment_url, ymd
 
 PAGE = 2
@@ -206,3 +208,137 @@ def test_the_build_pauses_the_cycle_collector_and_always_resumes_it(crowded, mon
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+# The page builds only the rows it shows ---------------------------------------------------------
+
+
+@pytest.fixture
+def many(crowded):
+    """The crowded world and forty more open items of one theme: far more rows than the page
+    shows, in one table that the page cuts at PAGE."""
+    for n in range(40):
+        crowded.make(f"Routine item {n:02d}", themes=[crowded.russia])
+    return crowded
+
+
+def _count_rows_built(monkeypatch) -> list[int]:
+    built: list[int] = []
+    real = reports.building.CommitmentRow
+
+    def counting(**fields):
+        built.append(fields["pk"])
+        return real(**fields)
+
+    monkeypatch.setattr(reports.building, "CommitmentRow", counting)
+    return built
+
+
+def test_the_page_builds_only_the_rows_it_shows_and_the_downloads_every_row(
+    client, manager, many, monkeypatch
+):
+    full = build()
+    built = _count_rows_built(monkeypatch)
+    client.force_login(manager)
+    html = client.get(reverse("report"), {"week": WEEK}).content.decode()
+    # At most PAGE rows of each table the page prints (and the meetings' follow-ups).
+    tables = (
+        2  # moves (their commitments), new commitments
+        + len(full.attention)
+        + len(full.upcoming)
+        + len(full.open_by_theme)
+    )
+    follow_ups = sum(len(meeting.follow_ups) for meeting in full.meetings_held)
+    assert 0 < len(set(built)) <= PAGE * tables + follow_ups < len(full.open_rows)
+    assert len(built) == len(set(built)), "a row is built once, however many tables show it"
+    assert _shown(_sections(html)["Russia/Ukraine"]) == (PAGE, 41)
+
+    built.clear()
+    response = client.get(reverse("report-download", args=["csv"]), {"week": WEEK})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert [int(row[0]) for row in rows[1:]] == [r.pk for r in full.open_rows]
+    assert set(built) == {r.pk for r in full.open_rows}
+
+
+def test_the_page_shows_the_summary_of_the_full_build(client, manager, many):
+    full = build()
+    client.force_login(manager)
+    html = client.get(reverse("report"), {"week": WEEK}).content.decode()
+    summary = html[html.index('id="summary"') : html.index('id="changes"')]
+    for row in [*full.status_counts, full.open_total, full.total, *full.confidence_counts]:
+        assert (
+            f'<th scope="row">{row.label}</th><td class="num">{row.count}</td>'
+            f'<td class="num">{row.previous}</td>'
+        ) in summary
+    # The counts are of every commitment, not of the rows built for the page.
+    assert full.total.count == Commitment.objects.count()
+    assert full.open_total.count == len(full.open_rows) > 40
+    assert f"({len(full.open_rows)})" in html
+    assert f"({full.attention_count})" in html
+
+
+def test_more_rows_on_the_page_read_the_same_queries(
+    client, manager, many, django_assert_num_queries
+):
+    client.force_login(manager)
+    client.get(reverse("report"))
+    counts = []
+    for shown in (PAGE, 4 * PAGE, 20 * PAGE):
+        for headers, part in (({}, ""), ({"HX-Request": "true"}, "open")):
+            params = {"week": WEEK, "open": str(shown), "part": part}
+            # As pinned in test_report_scale: the page 20, the fragment 16.
+            with django_assert_num_queries(16 if part else 20) as queries:
+                response = client.get(reverse("report"), params, headers=headers)
+            counts.append(len(queries.captured_queries))
+            html = response.content.decode()
+            table = html if part else _sections(html)["Russia/Ukraine"]
+            assert _shown(table) == ((shown, 41) if shown < 41 else None)
+    # The same queries for the page and for the fragment, however many rows they show.
+    assert len(set(counts[::2])) == 1 and len(set(counts[1::2])) == 1
+
+
+def test_lazy_rows_count_and_slice_without_building_and_iterate_in_order():
+    made = []
+
+    def make(key):
+        made.append(key)
+        return key * 10
+
+    rows = LazyRows([3, 1, 2], make)
+    assert len(rows) == 3 and rows and not made
+    assert rows[:2] == [30, 10] and made == [3, 1]
+    assert rows[-1] == 20
+    assert list(rows) == [30, 10, 20]
+    assert rows == [30, 10, 20] and rows != [30, 10] and rows == LazyRows([3, 1, 2], make)
+    assert not LazyRows([], make) and LazyRows([], make) == []
+    assert row_keys(rows) == [3, 1, 2]
+
+
+def test_lazy_rows_build_with_the_cycle_collector_paused_and_resume_it():
+    seen = []
+
+    def make(key):
+        seen.append(gc.isenabled())
+        if key == "boom":
+            raise ValueError(key)
+        return key
+
+    assert gc.isenabled()
+    assert list(LazyRows(list(range(1200)), make)) == list(range(1200))
+    assert seen and not any(seen) and gc.isenabled()
+    with pytest.raises(ValueError):
+        LazyRows(["boom"], make)[:]
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime.datetime(2025, 11, 30, 23, 5, tzinfo=datetime.UTC),
+        datetime.datetime(1900, 1, 1, 0, 0),
+        datetime.datetime(2999, 12, 31, 9, 59, 59, 999999),
+    ],
+)
+def test_the_csv_prints_times_as_strftime_did(value):
+    assert report_csv._format_datetime(value) == value.strftime("%Y-%m-%d %H:%M")
+    assert report_csv._format_datetime(None) == ""

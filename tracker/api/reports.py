@@ -30,6 +30,7 @@ from ..report import (
     render_bytes,
 )
 from ..report.forms import ReportForm
+from ..report.rows import LazyRows
 from .permissions import require_api
 
 FILE_FORMATS = (ReportFormat.PDF, ReportFormat.XLSX, ReportFormat.CSV)
@@ -60,7 +61,8 @@ def _jsonable(value):
         return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, list | tuple | frozenset | set):
+    # A report's sections are `LazyRows`: its rows are built as they are read here.
+    if isinstance(value, list | tuple | frozenset | set | LazyRows):
         items = [_jsonable(v) for v in value]
         return sorted(items) if isinstance(value, frozenset | set) else items
     if hasattr(value, "_meta"):

@@ -3,6 +3,7 @@
 - `weeks`: ISO weeks (parsing, the last complete week) in the configured time zone.
 - `rows`: the dataclasses a report is made of (`WeeklyReport` and its rows).
 - `building`: `build_report`, the state of every commitment at the end of a week.
+- `sections`: each section's rows, chosen and ordered from those states.
 - `formats`: the formats, their content types, the file name, `render_bytes`.
 - `html`, `pdf`, `xlsx`, `csv`: one writer per format; `columns`: what XLSX and CSV share.
 - `issued`: reading the reports issued so far.
@@ -12,7 +13,7 @@ Issuing a report and e-mailing it are writes: `tracker.services.reports`. WeasyP
 are imported only when a PDF or an XLSX is written, so importing this package stays light.
 """
 
-from .building import UPCOMING_DAYS, build_report
+from .building import build_report
 from .columns import XLSX_CELL_LIMIT
 from .csv import iter_csv
 from .formats import CONTENT_TYPES, FORMATS, check_formats, file_name, render_bytes
@@ -20,6 +21,7 @@ from .html import render_html
 from .issued import latest_issue
 from .pdf import render_pdf
 from .rows import AttentionGroup, CountRow, ThemeGroup, WeeklyReport
+from .sections import UPCOMING_DAYS
 from .weeks import (
     FIRST_YEAR,
     LAST_YEAR,

@@ -2,7 +2,9 @@
 
 `build_report` reads the state at the end of the week from the journal (`StatusUpdate`,
 append-only) and the change history (`Commitment.history`), in a fixed number of queries whatever
-the number of commitments.
+the number of commitments. It keeps a small state per commitment, works out the summary and
+which rows each section has, in what order, from it, and builds a section's rows only when a
+writer reads them (`LazyRows`): the page reads the first rows of each table, a download all.
 
 As-of rules (see docs/reports.md):
 
@@ -18,8 +20,6 @@ As-of rules (see docs/reports.md):
 from __future__ import annotations
 
 import datetime
-import functools
-import gc
 import zoneinfo
 from collections import defaultdict
 
@@ -35,28 +35,23 @@ from ..models import (
     Commitment,
     Confidence,
     Division,
-    FollowUp,
     JournalHead,
     Meeting,
-    Status,
     StatusUpdate,
     Theme,
 )
 from ..names import choose_name, format_user_name
+from . import sections
 from .rows import (
     AttentionGroup,
-    ChangeRow,
     CommitmentRow,
-    CountRow,
-    FollowUpRow,
-    MeetingRow,
-    ThemeGroup,
+    LazyRows,
     WeeklyReport,
     date_key,
+    without_cyclic_gc,
 )
+from .sections import Memo, State
 from .weeks import local, parse_iso_week, report_time_zone, week_label
-
-UPCOMING_DAYS = 14
 
 # A commitment's state at a moment, read from its history row (or, without history, its row).
 _SNAPSHOT_FIELDS = (
@@ -87,21 +82,6 @@ _SNAPSHOT_COLUMNS = (
 )
 _STATUS_START = 1 + _SNAPSHOT_COLUMNS.index("status_start")
 _CONFIDENCE_START = 1 + _SNAPSHOT_COLUMNS.index("confidence_start")
-
-
-class _Memo(dict):
-    """A function's results by argument: a value that thousands of rows share is worked out once."""
-
-    def __init__(self, function):
-        super().__init__()
-        self.function = function
-
-    def __call__(self, key):
-        try:
-            return self[key]
-        except KeyError:
-            value = self[key] = self.function(key)
-            return value
 
 
 def _journal_at(moment: datetime.datetime, name: str, commitment: str = "pk") -> Subquery:
@@ -159,28 +139,7 @@ def _meeting_local(value: datetime.datetime | None, zone: str | None) -> datetim
         return local(value)
 
 
-def _without_cyclic_gc(function):
-    """Run `function` with Python's cycle collector paused, then resume it.
-
-    A report allocates hundreds of thousands of small objects, none of them in cycles; each
-    allocation burst set off full collections that walked the whole heap of the process, 10-20 %
-    of a build's time. Reference counting still frees everything as usual meanwhile.
-    """
-
-    @functools.wraps(function)
-    def paused(*args, **kwargs):
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    return paused
-
-
-@_without_cyclic_gc
+@without_cyclic_gc
 def build_report(
     *,
     week: str,
@@ -258,9 +217,12 @@ def build_report(
         themes_of[commitment_id].append(theme_id)
 
     # Sixty owners and a few hundred origin meetings make ten thousand rows: each formatted once.
-    owner_names = _Memo(lambda parts: format_user_name(*parts, language))
-    theme_orders = _Memo(lambda ids: tuple(sorted(ids, key=lambda i: theme_names.get(i, ""))))
-    rows: dict[int, CommitmentRow] = {}
+    owner_names = Memo(lambda parts: format_user_name(*parts, language))
+    theme_orders = Memo(lambda ids: tuple(sorted(ids, key=lambda i: theme_names.get(i, ""))))
+    theme_texts = Memo(lambda ids: tuple(theme_names[i] for i in ids if i in theme_names))
+    # Each kept commitment's state at the week's end, as little as the sections need to choose
+    # and order their rows; a row (`CommitmentRow`) is built from it only when a writer reads it.
+    states: dict[int, State] = {}
     previous: dict[int, tuple[str, str, bool]] = {}
     division_pk = division.pk if division is not None else None
     for pk, snap in snapshots.items():
@@ -282,8 +244,8 @@ def build_report(
             status_end,
             confidence_end,
             last_update,
-            status_start,
-            confidence_start,
+            _status_start,
+            _confidence_start,
         ) = snap
         if created_at < start and pk not in at_start:
             # No history at all: its own row stands for the week's start too.
@@ -291,26 +253,20 @@ def build_report(
         if is_archived or (division_pk is not None and division_id != division_pk):
             continue
         status = status_end or status
-        ids = theme_orders(tuple(themes_of.get(pk, ())))
-        origin_title, origin_date = origins.get(origin_id, ("", None))
-        rows[pk] = CommitmentRow(
-            pk=pk,
-            title=title,
-            origin_meeting=origin_title,
-            origin_date=origin_date,
-            owner=owner_names((first, last, username)),
-            division=division_names.get(division_id, ""),
-            division_id=division_id,
-            themes=tuple(theme_names[i] for i in ids if i in theme_names),
-            theme_ids=frozenset(ids),
+        states[pk] = State(
             status=status,
             confidence=confidence_end or confidence,
-            target_date=target_date,
-            last_update=last_update.astimezone(zone) if last_update else None,
-            next_step=next_step,
-            created_at=created_at.astimezone(zone),
-            follow_up_venue_id=venue_id,
             is_open=status in OPEN_STATUSES,
+            target_date=target_date,
+            last_update=last_update,
+            created_at=created_at,
+            title=title,
+            owner=owner_names((first, last, username)),
+            venue_id=venue_id,
+            theme_ids=theme_orders(tuple(themes_of.get(pk, ()))),
+            division_id=division_id,
+            origin_id=origin_id,
+            next_step=next_step,
         )
     # The previous week's figures, by the same rules at its end: commitments dropped above
     # (archived, another division) may still count there.
@@ -322,51 +278,91 @@ def build_report(
         prev_confidence = snap[_CONFIDENCE_START] or prev_confidence
         previous[pk] = (prev_status, prev_confidence, prev_status in OPEN_STATUSES)
 
-    status_counts, confidence_counts, total, open_total = _summary(rows, previous)
-    open_rows = sorted(
-        (row for row in rows.values() if row.is_open),
-        key=lambda r: (r.themes[:1] or ("\uffff",), date_key(r.target_date), r.title, r.pk),
+    # Rows are built from `states` alone, so the report keeps no more of the read than that.
+    del snapshots, at_start
+
+    def make_row(pk: int) -> CommitmentRow:
+        state = states[pk]
+        origin_title, origin_date = origins.get(state.origin_id, ("", None))
+        last_update = state.last_update
+        return CommitmentRow(
+            pk=pk,
+            title=state.title,
+            origin_meeting=origin_title,
+            origin_date=origin_date,
+            owner=state.owner,
+            division=division_names.get(state.division_id, ""),
+            division_id=state.division_id,
+            themes=theme_texts(state.theme_ids),
+            theme_ids=frozenset(state.theme_ids),
+            status=state.status,
+            confidence=state.confidence,
+            target_date=state.target_date,
+            last_update=last_update.astimezone(zone) if last_update else None,
+            next_step=state.next_step,
+            created_at=state.created_at.astimezone(zone),
+            follow_up_venue_id=state.venue_id,
+            is_open=state.is_open,
+        )
+
+    row_of = Memo(make_row)
+
+    def lazy(pks: list[int]) -> LazyRows:
+        # The dict's own lookup: a row read again (it is in several tables) costs no call.
+        return LazyRows(pks, row_of.__getitem__)
+
+    status_counts, confidence_counts, total, open_total = sections.summary(states, previous)
+    open_pks = sorted(
+        (pk for pk, s in states.items() if s.is_open),
+        key=lambda pk: (
+            theme_texts(states[pk].theme_ids)[:1] or ("\uffff",),
+            date_key(states[pk].target_date),
+            states[pk].title,
+            pk,
+        ),
     )
 
-    changes = _changes(start=start, end=end, rows=rows)
+    changes = sections.changes(start=start, end=end, states=states, row_of=row_of)
     new_commitments = sorted(
-        (row for row in rows.values() if row.created_at >= start),
-        key=lambda r: (r.created_at, r.pk),
+        (pk for pk, s in states.items() if s.created_at >= start),
+        key=lambda pk: (states[pk].created_at, pk),
     )
-    meetings_held = _meetings_held(start=start, end=end, rows=rows)
-    upcoming = _upcoming(end=end, rows=rows, themes_of=themes_of)
+    meetings_held = sections.meetings_held(start=start, end=end, row_of=row_of, states=states)
+    upcoming = sections.upcoming(
+        end=end, states=states, open_pks=open_pks, themes_of=themes_of, lazy=lazy
+    )
 
     last_day = (end - datetime.timedelta(days=1)).date()
     cutoff_stale = end - datetime.timedelta(days=STALE_AFTER_DAYS)
+    opened = [(pk, states[pk]) for pk in open_pks]
+
+    def group(key: str, label: str, pks, order) -> AttentionGroup:
+        return AttentionGroup(key, label, lazy(sorted(pks, key=order)))
+
     attention = [
-        AttentionGroup(
+        group(
             "overdue",
             _("Overdue"),
-            sorted(
-                (r for r in open_rows if r.target_date and r.target_date < last_day),
-                key=lambda r: (r.target_date, r.title),
-            ),
+            (pk for pk, s in opened if s.target_date and s.target_date < last_day),
+            lambda pk: (states[pk].target_date, states[pk].title),
         ),
-        AttentionGroup(
+        group(
             "red",
             _("Red"),
-            sorted(
-                (r for r in open_rows if r.confidence == Confidence.RED),
-                key=lambda r: (date_key(r.target_date), r.title),
-            ),
+            (pk for pk, s in opened if s.confidence == Confidence.RED),
+            lambda pk: (date_key(states[pk].target_date), states[pk].title),
         ),
-        AttentionGroup(
+        group(
             "stale",
             _("Stale (no update for %(days)s days)") % {"days": STALE_AFTER_DAYS},
-            sorted(
-                (r for r in open_rows if r.last_update is None or r.last_update < cutoff_stale),
-                key=lambda r: (r.last_update or r.created_at, r.title),
-            ),
+            (pk for pk, s in opened if s.last_update is None or s.last_update < cutoff_stale),
+            lambda pk: (states[pk].last_update or states[pk].created_at, states[pk].title),
         ),
-        AttentionGroup(
+        group(
             "no_owner",
             _("No owner"),
-            sorted((r for r in open_rows if not r.owner), key=lambda r: (r.title, r.pk)),
+            (pk for pk, s in opened if not s.owner),
+            lambda pk: (states[pk].title, pk),
         ),
     ]
 
@@ -382,191 +378,14 @@ def build_report(
         total=total,
         open_total=open_total,
         changes=changes,
-        new_commitments=new_commitments,
+        new_commitments=lazy(new_commitments),
         meetings_held=meetings_held,
         attention=attention,
         upcoming=upcoming,
-        open_rows=open_rows,
-        open_by_theme=_group_by_theme(open_rows, theme=theme),
+        open_rows=lazy(open_pks),
+        open_by_theme=sections.group_by_theme(
+            open_pks, states=states, texts=theme_texts, theme=theme, lazy=lazy
+        ),
         journal_seq=journal_seq,
         journal_hash=journal_hash,
     )
-
-
-def _summary(
-    rows: dict[int, CommitmentRow], previous: dict[int, tuple[str, str, bool]]
-) -> tuple[list[CountRow], list[CountRow], CountRow, CountRow]:
-    now_status = defaultdict(int)
-    now_confidence = defaultdict(int)
-    for row in rows.values():
-        now_status[row.status] += 1
-        if row.is_open:
-            now_confidence[row.confidence] += 1
-    prev_status = defaultdict(int)
-    prev_confidence = defaultdict(int)
-    for status, confidence, is_open in previous.values():
-        prev_status[status] += 1
-        if is_open:
-            prev_confidence[confidence] += 1
-    statuses = [
-        CountRow(value, label, now_status[value], prev_status[value])
-        for value, label in Status.choices
-    ]
-    confidences = [
-        CountRow(value, label, now_confidence[value], prev_confidence[value])
-        for value, label in Confidence.choices
-    ]
-    total = CountRow("total", _("All commitments"), len(rows), len(previous))
-    open_total = CountRow(
-        "open",
-        _("Open"),
-        sum(1 for row in rows.values() if row.is_open),
-        sum(1 for *_rest, is_open in previous.values() if is_open),
-    )
-    return statuses, confidences, total, open_total
-
-
-def _changes(
-    *, start: datetime.datetime, end: datetime.datetime, rows: dict[int, CommitmentRow]
-) -> list[ChangeRow]:
-    entries = (
-        StatusUpdate.objects.filter(created_at__gte=start, created_at__lt=end)
-        # The opening entry of a new commitment is listed under "new commitments" instead.
-        .exclude(status_from="")
-        .order_by("created_at", "pk")
-        .values_list(
-            "commitment_id",
-            "created_at",
-            "author__username",
-            "author__first_name",
-            "author__last_name",
-            "status_from",
-            "status_to",
-            "confidence_from",
-            "confidence_to",
-            "note",
-        )
-    )
-    zone = report_time_zone()
-    language = get_language()
-    authors = _Memo(lambda parts: format_user_name(*parts, language))
-    changes = []
-    for pk, at, username, first, last, s_from, s_to, c_from, c_to, note in entries:
-        if pk not in rows or (s_from == s_to and c_from == c_to):
-            continue
-        changes.append(
-            ChangeRow(
-                at=at.astimezone(zone),
-                commitment=rows[pk],
-                author=authors((first, last, username)),
-                status_from=s_from,
-                status_to=s_to,
-                confidence_from=c_from,
-                confidence_to=c_to,
-                note=note,
-            )
-        )
-    return changes
-
-
-def _meeting_row(meeting: Meeting) -> MeetingRow:
-    return MeetingRow(
-        pk=meeting.pk,
-        title=meeting.title,
-        starts_at=local(meeting.starts_at),
-        place=meeting.place,
-        series=meeting.series.name if meeting.series_id else "",
-    )
-
-
-def _meetings_held(
-    *, start: datetime.datetime, end: datetime.datetime, rows: dict[int, CommitmentRow]
-) -> list[MeetingRow]:
-    meetings = {
-        m.pk: _meeting_row(m)
-        for m in Meeting.objects.held_between(start, end)
-        .select_related("series")
-        .order_by("starts_at", "pk")
-    }
-    follow_ups = (
-        FollowUp.objects.filter(
-            meeting__starts_at__gte=start, meeting__starts_at__lt=end, recorded_at__lt=end
-        )
-        .order_by("meeting_id", "pk")
-        .values_list(
-            "meeting_id",
-            "commitment_id",
-            "outcome",
-            "note",
-            "recorded_by__username",
-            "recorded_by__first_name",
-            "recorded_by__last_name",
-        )
-    )
-    for meeting_id, pk, outcome, note, username, first, last in follow_ups:
-        if pk in rows and meeting_id in meetings:
-            meetings[meeting_id].follow_ups.append(
-                FollowUpRow(rows[pk], outcome, note, format_user_name(first, last, username))
-            )
-    return list(meetings.values())
-
-
-def _upcoming(
-    *, end: datetime.datetime, rows: dict[int, CommitmentRow], themes_of: dict[int, list[int]]
-) -> list[MeetingRow]:
-    """Meetings in the 14 days after the week, each with its briefing list.
-
-    A commitment is on a meeting's briefing list when it is open and either names the meeting's
-    series as its follow-up venue, or shares a theme with a commitment that was already followed up
-    at an earlier meeting of that series (recorded before the week's end).
-    """
-    upcoming = Meeting.objects.filter(
-        starts_at__gte=end, starts_at__lt=end + datetime.timedelta(days=UPCOMING_DAYS)
-    )
-    meetings = list(upcoming.select_related("series").order_by("starts_at", "pk"))
-    # A subquery rather than a list of ids, so that the query runs (and is counted) every time.
-    links = FollowUp.objects.filter(
-        meeting__series__in=upcoming.values("series_id"),
-        meeting__starts_at__lt=end,
-        recorded_at__lt=end,
-    ).values_list("commitment_id", "meeting__series_id")
-    series_themes: dict[int, set[int]] = defaultdict(set)
-    for commitment_id, series_id in links:
-        series_themes[series_id].update(themes_of.get(commitment_id, ()))
-    open_rows = sorted(
-        (r for r in rows.values() if r.is_open), key=lambda r: (date_key(r.target_date), r.title)
-    )
-    result = []
-    for meeting in meetings:
-        row = _meeting_row(meeting)
-        if meeting.series_id:
-            themes = series_themes.get(meeting.series_id, set())
-            row.briefing.extend(
-                r
-                for r in open_rows
-                if r.follow_up_venue_id == meeting.series_id or (themes and r.theme_ids & themes)
-            )
-        result.append(row)
-    return result
-
-
-def _group_by_theme(rows: list[CommitmentRow], *, theme: Theme | None) -> list[ThemeGroup]:
-    # An item with several themes is listed under each, so that a theme's section is complete.
-    groups: dict[str, list[CommitmentRow]] = defaultdict(list)
-    without: list[CommitmentRow] = []
-    for row in rows:
-        if theme is not None:
-            groups[theme.name].append(row)
-        elif row.themes:
-            for name in row.themes:
-                groups[name].append(row)
-        else:
-            without.append(row)
-
-    def by_target(rows: list[CommitmentRow]) -> list[CommitmentRow]:
-        return sorted(rows, key=lambda r: (date_key(r.target_date), r.title, r.pk))
-
-    result = [ThemeGroup(name, by_target(group)) for name, group in sorted(groups.items())]
-    if without:
-        result.append(ThemeGroup(_("No theme"), by_target(without)))
-    return result

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ..cells import safe_text
 from .columns import Cells, cell, columns_open
-from .rows import MeetingRow, WeeklyReport
+from .rows import MeetingRow, WeeklyReport, without_cyclic_gc
 
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 # Local wall-clock time, as the report prints it; a date alone for a date.
@@ -78,6 +78,7 @@ def _column_letter(index: int) -> str:
     return letters
 
 
+@without_cyclic_gc
 def render_xlsx(report: WeeklyReport) -> bytes:
     """One sheet per section, with a bold frozen header, an autofilter and real dates.
 
@@ -104,6 +105,7 @@ def render_xlsx(report: WeeklyReport) -> bytes:
     names: set[str] = set()
     cells = Cells()
     open_values = cells.open_values
+    status, confidence = cells.status, cells.confidence
 
     def sheet(title: str, columns: list[tuple[str, float]], rows: Iterable[list]) -> None:
         name = _SHEET_NAME_BAD.sub(" ", title)[:31]
@@ -158,10 +160,11 @@ def render_xlsx(report: WeeklyReport) -> bytes:
                 c.at,
                 c.commitment.pk,
                 c.commitment.title,
-                str(c.status_from_label),
-                str(c.status_to_label),
-                str(c.confidence_from_label),
-                str(c.confidence_to_label),
+                # The labels in the reader's language, looked up once per file (`Cells`).
+                status.get(c.status_from, c.status_from),
+                status.get(c.status_to, c.status_to),
+                confidence.get(c.confidence_from, c.confidence_from),
+                confidence.get(c.confidence_to, c.confidence_to),
                 c.author,
                 c.note,
             ]
