@@ -2,6 +2,8 @@
 page rendered again after any change shows the change, never the row as it was."""
 
 import datetime
+import re
+from html import escape
 
 import pytest
 from django.template import Context, Template
@@ -116,3 +118,83 @@ def test_the_list_shows_a_saved_change_and_the_chosen_columns(editor_client, edi
     with_next_step = editor_client.get(url, {"cols": "status,next_step"}).text
     assert 'data-label="Next step"' in with_next_step
     assert 'data-label="Next step"' not in editor_client.get(url).text
+
+
+# The list page reads its rows' themes itself (attach_theme_lists) and renders its filters'
+# options once per content (tracker/widgets.py): both must follow a change at once.
+
+
+def test_a_renamed_theme_shows_in_the_list_rows_at_once(editor_client, overdue):
+    theme = ThemeFactory(name="Economic security")
+    overdue.themes.add(theme)
+    url = reverse("commitment-list")
+    for columns in ({}, {"cols": "themes"}):
+        assert "Economic security" in _rows(editor_client.get(url, columns).text)
+    theme.name = "Supply chains"
+    theme.save()
+    for columns in ({}, {"cols": "themes"}):
+        rows = _rows(editor_client.get(url, columns).text)
+        assert "Supply chains" in rows and "Economic security" not in rows
+
+
+def test_the_page_rows_key_follows_their_themes(overdue):
+    from tracker.models.querysets import attach_theme_lists
+
+    theme = ThemeFactory(name="Economic security")
+    overdue.themes.add(theme)
+
+    def key():
+        rows = attach_theme_lists(list(Commitment.objects.for_list_page().filter(pk=overdue.pk)))
+        assert [t.name for t in rows[0].theme_list] == [theme.name]
+        return row_key("list", rows[0], [])
+
+    before = key()
+    assert key() == before
+    theme.name_ja = "経済安全保障"
+    theme.save()
+    assert key() != before
+
+
+def test_the_filters_options_follow_a_renamed_meeting_and_keep_the_choice(editor_client, overdue):
+    meeting = overdue.origin_meeting
+    url = reverse("commitment-list")
+    page = editor_client.get(url, {"meeting": meeting.pk}).text
+    assert f'<option value="{meeting.pk}" selected>{escape(meeting.title)} (' in page
+    meeting.title = "Renamed <b>talks</b> & more"
+    meeting.save()
+    page = editor_client.get(url, {"meeting": meeting.pk}).text
+    escaped = "Renamed &lt;b&gt;talks&lt;/b&gt; &amp; more ("
+    assert f'<option value="{meeting.pk}" selected>{escaped}' in page
+    # The same options without a choice: the first ("Any") is the one selected.
+    page = editor_client.get(url).text
+    assert f'<option value="{meeting.pk}">Renamed' in page
+    assert '<select name="meeting" id="id_meeting"><option value="" selected>' in page
+
+
+def test_a_renamed_owner_shows_in_both_owner_selects_at_once(client, manager, overdue):
+    client.force_login(manager)
+    owner = overdue.owner
+    url = reverse("commitment-list")
+    page = client.get(url).text
+    # The filter's "Owner" and the bulk bar's "New owner" (a manager may reassign).
+    assert page.count(">Hanako Sato</option>") == 2
+    owner.first_name = "Yuko"
+    owner.save(update_fields=["first_name"])
+    page = client.get(url).text
+    assert page.count(">Yuko Sato</option>") == 2 and "Hanako" not in page
+
+
+@pytest.mark.parametrize("value", ['"><script>alert(1)</script>', "\x7f", "9" * 40])
+def test_a_hostile_choice_selects_nothing_and_injects_nothing(editor_client, overdue, value):
+    response = editor_client.get(reverse("commitment-list"), {"meeting": value, "theme": value})
+    assert response.status_code == 200
+    page = response.text
+    assert "<script>alert(1)" not in page
+    # Only the lists' own "Any" (and the header's language) may be marked, never an option
+    # made of the request's value.
+    selected = re.findall(r'<option value="([^"]*)" selected>', page)
+    assert set(selected) <= {"", "en"}
+
+
+def _rows(page: str) -> str:
+    return page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]

@@ -225,9 +225,9 @@ def test_list_query_count_is_pinned(editor_client, rows, django_assert_num_queri
         editor_client.get(reverse("commitment-list"))
 
 
-# Session, user, roles and permissions, count, page, themes, parties, the filters' choices; the
-# header bell's unread COUNT.
-LIST_QUERIES = 15
+# Session, user, roles and permissions, count, page, the page's themes (parties are not shown),
+# the filters' choices; the header bell's unread COUNT.
+LIST_QUERIES = 14
 
 
 def _vary(response) -> set[str]:
@@ -1051,3 +1051,27 @@ def test_meeting_list_answers_a_history_restore_with_the_whole_page(editor_clien
         url, {"q": "x"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
     )
     assert "<header" in restored.text
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_list_forms_labels_are_djangos(editor, language):
+    """The filter form and the bulk bar write their labels without a template
+    (widgets.QuickBoundField): the same HTML as Django's own label_tag."""
+    from django.forms.boundfield import BoundField
+    from django.utils import translation
+
+    from tracker.bulk_forms import BulkEditForm
+    from tracker.forms import CommitmentFilterForm
+
+    with translation.override(language):
+        forms = [
+            CommitmentFilterForm(None),
+            CommitmentFilterForm({"q": "x\x00", "due_within": "-1", "theme": "99"}),
+            BulkEditForm(user=editor),
+        ]
+        for form in forms:
+            for field in form:
+                for options in ({}, {"attrs": {"class": "x"}, "label_suffix": ""}):
+                    assert str(field.label_tag(**options)) == str(
+                        BoundField.label_tag(field, **options)
+                    )

@@ -10,8 +10,9 @@ from django.utils.translation import ngettext
 
 from .forms import limited_textarea
 from .models import Confidence, Status, StatusUpdate
-from .names import user_name
+from .names import format_user_name
 from .services import MAX_BULK_ITEMS
+from .widgets import QuickBoundField, QuickSelect, RowChoiceField
 
 SELECTED = "selected"
 MATCHING = "matching"
@@ -37,6 +38,9 @@ class BulkEditForm(forms.Form):
     version the user saw it at, so that an item saved by someone else since is refused.
     """
 
+    # Labels written without a template: the bar is rendered on every page of the list.
+    bound_field_class = QuickBoundField
+
     scope = forms.ChoiceField(
         choices=[(SELECTED, _("The ticked rows")), (MATCHING, _("Every matching commitment"))],
         required=False,
@@ -58,10 +62,13 @@ class BulkEditForm(forms.Form):
         required=False,
         choices=[("", _("(unchanged)")), *Confidence.choices],
     )
-    owner = forms.ModelChoiceField(
+    # Rendered on every page of the list: the users' names read as rows, not model instances.
+    owner = RowChoiceField(
         label=_("New owner"),
         required=False,
         queryset=get_user_model().objects.filter(is_active=True).order_by("last_name", "username"),
+        label_fields=("first_name", "last_name", "username"),
+        label_from_row=format_user_name,
         empty_label=_("(unchanged)"),
     )
     target_date = forms.DateField(
@@ -84,7 +91,11 @@ class BulkEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.can_reassign = user.has_perm("tracker.reassign_commitment")
-        self.fields["owner"].label_from_instance = user_name
+        # Options written in Python, as the list's filters are: a template per option would cost
+        # more than the rest of the bar.
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.widget.choices)
         self.items: dict[int, int | None] = {}
 
     def clean(self):

@@ -25,8 +25,8 @@ from .models import (
     Theme,
 )
 from .models.meetings import meeting_label
-from .names import display_name, format_user_name, user_name
-from .widgets import QuickSelect, RowChoiceField
+from .names import choose_name, display_name, format_user_name, user_name
+from .widgets import QuickBoundField, QuickSelect, RowChoiceField
 
 OPEN = "open"
 # Ten years: the farthest "due within" a list is asked for.
@@ -78,6 +78,8 @@ class CommitmentFilterForm(forms.Form):
     render their options in Python (QuickSelect), and read only the columns their labels show.
     """
 
+    bound_field_class = QuickBoundField
+
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(
         label=_("Status"),
@@ -87,11 +89,21 @@ class CommitmentFilterForm(forms.Form):
     confidence = forms.ChoiceField(
         label=_("Confidence"), required=False, choices=[("", _("Any")), *Confidence.choices]
     )
-    theme = forms.ModelChoiceField(
-        label=_("Theme"), required=False, queryset=Theme.objects.all(), empty_label=_("Any")
+    theme = RowChoiceField(
+        label=_("Theme"),
+        required=False,
+        queryset=Theme.objects.all(),
+        label_fields=("name", "name_ja"),
+        label_from_row=choose_name,
+        empty_label=_("Any"),
     )
-    division = forms.ModelChoiceField(
-        label=_("Division"), required=False, queryset=Division.objects.all(), empty_label=_("Any")
+    division = RowChoiceField(
+        label=_("Division"),
+        required=False,
+        queryset=Division.objects.all(),
+        label_fields=("name", "name_ja"),
+        label_from_row=choose_name,
+        empty_label=_("Any"),
     )
     owner = RowChoiceField(
         label=_("Owner"),
@@ -109,8 +121,13 @@ class CommitmentFilterForm(forms.Form):
         label_from_row=meeting_label,
         empty_label=_("Any"),
     )
-    party = forms.ModelChoiceField(
-        label=_("Party"), required=False, queryset=Country.objects.all(), empty_label=_("Any")
+    party = RowChoiceField(
+        label=_("Party"),
+        required=False,
+        queryset=Country.objects.all(),
+        label_fields=("name", "name_ja"),
+        label_from_row=choose_name,
+        empty_label=_("Any"),
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     # The dashboard's boxes link here: each of its counts has a filter that lists exactly it.
@@ -144,8 +161,6 @@ class CommitmentFilterForm(forms.Form):
         for field in self.fields.values():
             if type(field.widget) is forms.Select:
                 field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.widget.choices)
-        for name in ("theme", "division", "party"):
-            self.fields[name].label_from_instance = display_name
 
     def filter(self, queryset, *, today):
         """Apply the valid filters; an invalid one is ignored (the form shows its error)."""

@@ -5,9 +5,27 @@ from __future__ import annotations
 from html import escape
 
 from django import forms
+from django.forms.boundfield import BoundField
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils import timezone, translation
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+# Rendered options of the row-read selects, keyed by everything they are written from (the rows
+# as read, the labelling function, the language and time zone): a meeting renamed or added
+# changes the rows, so it changes the key; nothing to invalidate, nothing stale.
+_OPTIONS: dict[tuple, str] = {}
+_OPTIONS_MAX = 64
+
+
+def _options_html(choices) -> str:
+    # The standard library's escape is what django.utils.html.escape calls, without its
+    # lazy-string wrapping.
+    return "".join(
+        f'<option value="{escape(str(option))}">{escape(str(label))}</option>'
+        for option, label in choices
+    )
 
 
 class QuickSelect(forms.Select):
@@ -16,30 +34,59 @@ class QuickSelect(forms.Select):
     For flat choices of one value: no option groups, no multiple selection."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        # As forms.Select marks it: the option whose value matches. The standard library's
-        # escape is what django.utils.html.escape calls, without its lazy-string wrapping.
+        if isinstance(self.choices, RowChoiceIterator):
+            options = self.choices.options_html()
+        else:
+            options = _options_html(self.choices)
+        # As forms.Select marks it: the option whose value matches (values are unique).
         chosen = next(iter(self.format_value(value)), None)
-        options = "".join(
-            f'<option value="{escape(str(option))}"'
-            f"{' selected' if str(option) == chosen else ''}>{escape(str(label))}</option>"
-            for option, label in self.choices
-        )
+        if chosen is not None:
+            option = f'<option value="{escape(str(chosen))}">'
+            options = options.replace(option, f"{option[:-1]} selected>", 1)
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
             flatatt(self.build_attrs(self.attrs, attrs)),
-            mark_safe(options),  # noqa: S308 - every value and label escaped above
+            mark_safe(options),  # noqa: S308 - every value and label escaped
         )
 
 
 class RowChoiceIterator(forms.models.ModelChoiceIterator):
     """The choices of a `RowChoiceField`, read as tuples, not model instances."""
 
+    def rows(self) -> tuple:
+        # One plain read: a server-side cursor (`.iterator()` on PostgreSQL) costs three round
+        # trips for a few hundred short rows.
+        return tuple(self.queryset.values_list("pk", *self.field.label_fields))
+
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for row in self.queryset.values_list("pk", *self.field.label_fields).iterator():
+        for row in self.rows():
             yield (row[0], self.field.label_from_row(*row[1:]))
+
+    def options_html(self) -> str:
+        """The options as `QuickSelect` writes them, none selected; labelled and escaped once
+        per content of the rows (per process)."""
+        rows = self.rows()
+        empty = self.field.empty_label
+        key = (
+            self.field.label_from_row,
+            self.field.label_fields,
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+            None if empty is None else str(empty),
+            rows,
+        )
+        html = _OPTIONS.get(key)
+        if html is None:
+            choices = [("", empty)] if empty is not None else []
+            choices += [(row[0], self.field.label_from_row(*row[1:])) for row in rows]
+            html = _options_html(choices)
+            if len(_OPTIONS) >= _OPTIONS_MAX:
+                _OPTIONS.clear()
+            _OPTIONS[key] = html
+        return html
 
 
 class RowChoiceField(forms.ModelChoiceField):
@@ -53,3 +100,36 @@ class RowChoiceField(forms.ModelChoiceField):
         super().__init__(*args, **kwargs)
         self.label_fields = label_fields
         self.label_from_row = label_from_row
+
+
+class QuickBoundField(BoundField):
+    """A bound field whose `label_tag` is written in Python: the same HTML as Django's
+    (django/forms/label.html), without a template per label on a form rendered on every page.
+    A form uses it with `bound_field_class = QuickBoundField`."""
+
+    def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None):
+        contents = contents or self.label
+        if label_suffix is None:
+            label_suffix = (
+                self.field.label_suffix
+                if self.field.label_suffix is not None
+                else self.form.label_suffix
+            )
+        # As Django: no suffix after a label ending in punctuation (translated, as there).
+        if label_suffix and contents and contents[-1] not in gettext(":?.!"):
+            contents = format_html("{}{}", contents, label_suffix)
+        widget = self.field.widget
+        id_ = widget.attrs.get("id") or self.auto_id
+        if not id_:
+            return conditional_escape(contents)
+        attrs = {**(attrs or {})}
+        id_for_label = widget.id_for_label(id_)
+        if id_for_label and tag != "legend":
+            attrs["for"] = id_for_label
+        if self.field.required and hasattr(self.form, "required_css_class"):
+            if "class" in attrs:
+                attrs["class"] += " " + self.form.required_css_class
+            else:
+                attrs["class"] = self.form.required_css_class
+        tag = tag or "label"
+        return format_html("<{}{}>{}</{}>", tag, flatatt(attrs), contents, tag)

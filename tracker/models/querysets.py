@@ -5,13 +5,43 @@ from __future__ import annotations
 import datetime
 
 from django.db import connections, models
-from django.db.models import Count, Q
+from django.db.models import Count, FilteredRelation, Q
 from django.db.models.expressions import RawSQL
 
 from .choices import OPEN_STATUSES, Confidence, Status
 
 STALE_AFTER_DAYS = 14
 MEETING_LONG_TEXTS = ("readout_text", "summary", "notes")
+# What the list page's rows read (`CommitmentQuerySet.for_list_page`).
+LIST_PAGE_FIELDS = (
+    "title",
+    "status",
+    "confidence",
+    "version",
+    "target_date",
+    "last_update_at",
+    "next_step",
+    "origin_meeting__title",
+    "origin_meeting__starts_at",
+    "origin_meeting__time_zone",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+    "lead_division__name",
+    "lead_division__name_ja",
+)
+# What the dashboard's short lists read (`CommitmentQuerySet.for_dashboard`).
+DASHBOARD_ROW_FIELDS = (
+    "title",
+    "status",
+    "confidence",
+    "target_date",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+    "lead_division__name",
+    "lead_division__name_ja",
+)
 
 
 def open_commitments(prefix: str = "") -> Q:
@@ -23,20 +53,37 @@ def open_commitments(prefix: str = "") -> Q:
 
 
 def overdue_commitments(today: datetime.date) -> Q:
-    return open_commitments() & Q(target_date__lt=today)
+    return open_commitments() & _overdue(today)
 
 
 def due_commitments(start: datetime.date, end: datetime.date) -> Q:
-    return open_commitments() & Q(target_date__gte=start, target_date__lte=end)
+    return open_commitments() & _due(start, end)
 
 
 def red_commitments() -> Q:
-    return open_commitments() & Q(confidence=Confidence.RED)
+    return open_commitments() & _red()
 
 
 def stale_commitments(now: datetime.datetime, days: int = STALE_AFTER_DAYS) -> Q:
+    return open_commitments() & _stale(now, days)
+
+
+# What each kind of attention asks of an item besides being open.
+def _overdue(today: datetime.date) -> Q:
+    return Q(target_date__lt=today)
+
+
+def _due(start: datetime.date, end: datetime.date) -> Q:
+    return Q(target_date__gte=start, target_date__lte=end)
+
+
+def _red() -> Q:
+    return Q(confidence=Confidence.RED)
+
+
+def _stale(now: datetime.datetime, days: int = STALE_AFTER_DAYS) -> Q:
     cutoff = now - datetime.timedelta(days=days)
-    return open_commitments() & (Q(last_update_at__lt=cutoff) | Q(last_update_at__isnull=True))
+    return Q(last_update_at__lt=cutoff) | Q(last_update_at__isnull=True)
 
 
 def attention_conditions(
@@ -45,10 +92,22 @@ def attention_conditions(
     """The dashboard's sections of open items that need attention, each as a condition, so that
     a section's list and its count are the same items."""
     return {
-        "overdue": overdue_commitments(today),
-        "due_soon": due_commitments(today, today + datetime.timedelta(days=due_soon_days)),
-        "stale": stale_commitments(now),
-        "red": red_commitments(),
+        name: open_commitments() & extra
+        for name, extra in _attention_extras(
+            now=now, today=today, due_soon_days=due_soon_days
+        ).items()
+    }
+
+
+def _attention_extras(
+    *, now: datetime.datetime, today: datetime.date, due_soon_days: int
+) -> dict[str, Q]:
+    """Each section's condition without "open", for a count already grouped by status."""
+    return {
+        "overdue": _overdue(today),
+        "due_soon": _due(today, today + datetime.timedelta(days=due_soon_days)),
+        "stale": _stale(now),
+        "red": _red(),
     }
 
 
@@ -64,9 +123,17 @@ ATTENTION_ORDER = {
 class ThemeQuerySet(models.QuerySet):
     def with_open_counts(self) -> ThemeQuerySet:
         """Each theme with `n`, the number of its open commitments; the busiest first."""
-        return self.annotate(
-            n=Count("commitment", filter=open_commitments("commitment__"))
-        ).order_by("-n", "name")
+        # The open items joined as such (a filtered relation): the join's table of commitments
+        # holds the open ones only, where a count's filter would join every commitment.
+        return (
+            self.annotate(
+                open_commitment=FilteredRelation(
+                    "commitment", condition=open_commitments("commitment__")
+                )
+            )
+            .annotate(n=Count("open_commitment"))
+            .order_by("-n", "name")
+        )
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -149,6 +216,21 @@ class CommitmentQuerySet(models.QuerySet):
             .prefetch_related("themes", "parties")
         )
 
+    def for_list_page(self) -> CommitmentQuerySet:
+        """The columns the list page's rows show (templates/tracker/commitment_list.html), and
+        no others: every row is read, built and keyed for its row cache on every page, and a
+        user's password hash or a meeting's details are no part of it. The themes are read by
+        `attach_theme_lists`, for the page's rows only. A column added to the rows must be added
+        here: the pinned query count of the list fails otherwise (a query per row)."""
+        return self.select_related("origin_meeting", "owner", "lead_division").only(
+            *LIST_PAGE_FIELDS
+        )
+
+    def for_dashboard(self) -> CommitmentQuerySet:
+        """The columns the dashboard's short lists show (templates/tracker/
+        _commitment_rows.html), and no others, for the reason `for_list_page` gives."""
+        return self.select_related("owner", "lead_division").only(*DASHBOARD_ROW_FIELDS)
+
     def attention_sections(
         self, *, now: datetime.datetime, today: datetime.date, due_soon_days: int
     ) -> dict[str, CommitmentQuerySet]:
@@ -164,15 +246,54 @@ class CommitmentQuerySet(models.QuerySet):
         self, *, now: datetime.datetime, today: datetime.date, due_soon_days: int
     ) -> tuple[dict[str, int], dict[str, int]]:
         """How many active items each status has, and how many open items each attention section
-        holds: one pass over the commitments instead of a count per box."""
-        conditions = attention_conditions(now=now, today=today, due_soon_days=due_soon_days)
-        counts = self.active().aggregate(
-            **{f"section_{name}": Count("pk", filter=q) for name, q in conditions.items()},
-            **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in Status},
+        holds: one pass over the active commitments, grouped by status, instead of a count per
+        box. A section counts the rows of the open statuses that meet its condition: the items of
+        `attention_conditions`, each tested once for each section rather than also for "open"."""
+        extras = _attention_extras(now=now, today=today, due_soon_days=due_soon_days)
+        rows = (
+            self.active()
+            .order_by()
+            .values("status")
+            .annotate(
+                total=Count("pk"),
+                **{f"section_{name}": Count("pk", filter=q) for name, q in extras.items()},
+            )
         )
-        sections = {name: counts[f"section_{name}"] for name in conditions}
-        statuses = {status: counts[f"status_{status}"] for status in Status}
+        statuses = dict.fromkeys(Status, 0)
+        sections = dict.fromkeys(extras, 0)
+        for row in rows:
+            if row["status"] in Status.values:
+                statuses[Status(row["status"])] = row["total"]
+            if row["status"] in OPEN_STATUSES:
+                for name in extras:
+                    sections[name] += row[f"section_{name}"]
         return statuses, sections
+
+
+def attach_theme_lists(commitments: list) -> list:
+    """Give each commitment `theme_list`, its themes by name, in one query for all of them.
+
+    What `prefetch_related("themes")` gives, for a page of rows, at a fraction of its cost: the
+    prefetch builds a manager and a queryset for every row, which takes longer than reading the
+    rows themselves. Each theme is one instance shared by the rows that name it (its name
+    fields loaded, the others deferred)."""
+    if not commitments:
+        return commitments
+    model = type(commitments[0])
+    theme_model = model.themes.field.related_model
+    links = (
+        model.themes.through.objects.filter(commitment_id__in=[c.pk for c in commitments])
+        .order_by("theme__name", "theme_id")
+        .values_list("commitment_id", "theme_id", "theme__name", "theme__name_ja")
+    )
+    themes, lists = {}, {c.pk: [] for c in commitments}
+    for commitment_id, *theme in links:
+        if theme[0] not in themes:
+            themes[theme[0]] = theme_model.from_db(None, ["id", "name", "name_ja"], theme)
+        lists[commitment_id].append(themes[theme[0]])
+    for commitment in commitments:
+        commitment.theme_list = lists[commitment.pk]
+    return commitments
 
 
 class StatusUpdateQuerySet(models.QuerySet):

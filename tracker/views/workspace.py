@@ -42,6 +42,7 @@ from ..models import (
     StatusUpdate,
     Theme,
 )
+from ..models.querysets import attach_theme_lists
 from ..permissions import division_ids, require
 from ..service_errors import add_service_errors
 from ..timeline import TimelineKey, commitment_timeline
@@ -85,7 +86,7 @@ def dashboard(request):
     now = timezone.now()
     today = timezone.localdate()
     # The dashboard's short lists show no themes or parties: no prefetching needed.
-    commitments = Commitment.objects.select_related("owner", "lead_division")
+    commitments = Commitment.objects.for_dashboard()
     my_divisions = division_ids(request.user)
     sections = commitments.attention_sections(now=now, today=today, due_soon_days=DUE_SOON_DAYS)
     status_counts, section_counts = Commitment.objects.dashboard_counts(
@@ -125,11 +126,12 @@ def dashboard(request):
 def commitment_list(request):
     require(request, "tracker.view_workspace")
     form = CommitmentFilterForm(request.GET or None)
-    queryset = form.filter(Commitment.objects.for_list().active(), today=timezone.localdate())
+    queryset = form.filter(Commitment.objects.for_list_page().active(), today=timezone.localdate())
     # The columns, the grouping and the saved view the list was opened from (saved_views.py).
     layout = ListLayout.from_params(request.GET)
     searched = form.is_bound and form.is_valid() and bool(form.cleaned_data.get("q"))
     page = page_of(request, layout.apply(queryset), limit=SEARCH_LIMIT if searched else None)
+    page.object_list = attach_theme_lists(list(page.object_list))
     query = layout_query(_list_query(request.GET))
     sort = form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else ""
     context = {
