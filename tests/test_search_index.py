@@ -228,10 +228,10 @@ def test_search_page_query_count_is_pinned(editor_client, rows, q, django_assert
     assert response.context["page"].paginator.count == rows
 
 
-# As the list without a search: session, user, roles and permissions, count, page, themes,
-# parties, the filters' choices, the header's unread-notification count. The search adds no
+# As the list without a search: session, user, roles and permissions, count, page, the page's
+# themes, the filters' choices, the header's unread-notification count. The search adds no
 # query and no join to the journal.
-SEARCH_LIST_QUERIES = 15
+SEARCH_LIST_QUERIES = 14
 
 
 def test_the_search_reads_an_index_not_the_journal():

@@ -8,11 +8,13 @@ between words, so its comparisons take each kana or kanji as a word of its own.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from itertools import chain
 from typing import Any
 
 from django.utils.html import conditional_escape
@@ -103,18 +105,32 @@ def highlight(text: str, phrase: str) -> SafeString:
 # Grouping near-identical sentences ---------------------------------------------------------------
 
 
+def _enough_shared(length: int) -> int:
+    """The fewest words a sentence of `length` words shares with any group it is alike (by
+    `Group.is_alike`'s two bounds: the group has at least ratio·length/(2 − ratio) words, and
+    twice the shared words reach the ratio of both lengths), never fewer than one. A group
+    sharing that many holds at least one of any length − that + 1 of the sentence's words."""
+    bound = GROUP_RATIO * length / (2 - GROUP_RATIO)
+    # A hair under the exact bound, so that rounding never makes it too high.
+    return max(1, math.floor(bound - 1e-9))
+
+
 def tokens(text: str) -> list[str]:
     """The words of `text`, each with the space after it: a Japanese character is a word."""
     return _TOKEN_RE.findall(text)
 
 
 def _words(text: str) -> list[str]:
-    return [token.strip() for token in tokens(agreed_fold(text)) if token.strip()]
+    return _folded_words(agreed_fold(text))
 
 
-def _group_key(text: str) -> str:
+def _folded_words(folded: str) -> list[str]:
+    return [token.strip() for token in tokens(folded) if token.strip()]
+
+
+def _group_key(folded: str) -> str:
     # Punctuation and spacing aside, the same words are the same sentence.
-    return " ".join(re.findall(r"\w+", agreed_fold(text)))
+    return " ".join(re.findall(r"\w+", folded))
 
 
 def _bag(words: Sequence[str]) -> frozenset[tuple[str, int]]:
@@ -163,16 +179,30 @@ def group_alike(items: Iterable[Any], *, text=lambda item: item.text) -> list[Gr
     or a ratio of GROUP_RATIO or more), in the order of each group's first item."""
     groups: list[Group] = []
     by_key: dict[str, Group] = {}
+    # Which groups' first sentences hold each word (with its occurrence number, as in `_bag`):
+    # a sentence is compared only with the groups holding one of its rarest words (see
+    # `_enough_shared`). A common phrase finds hundreds of groups, and comparing each sentence
+    # with all of them was most of the search page's time.
+    holding: dict[tuple[str, int], list[int]] = {}
     for item in items:
-        wording = text(item)
-        key = _group_key(wording)
+        # Folded once: the key and the words are both read from it.
+        folded = agreed_fold(text(item))
+        key = _group_key(folded)
         group = by_key.get(key)
         if group is None:
-            words = _words(wording)
+            words = _folded_words(folded)
             bag = _bag(words)
-            group = next((g for g in groups if g.is_alike(words, bag)), None)
+            rarest = sorted(bag, key=lambda word: len(holding.get(word, ())))
+            rarest = rarest[: len(bag) - _enough_shared(len(bag)) + 1]
+            candidates = sorted(set(chain.from_iterable(holding.get(word, ()) for word in rarest)))
+            group = next(
+                (groups[number] for number in candidates if groups[number].is_alike(words, bag)),
+                None,
+            )
             if group is None:
                 group = Group(key=key, words=words, bag=bag)
+                for word in bag:
+                    holding.setdefault(word, []).append(len(groups))
                 groups.append(group)
             by_key[key] = group
         group.items.append(item)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import unicodedata
 
 from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from .commitments import Commitment
@@ -63,20 +64,25 @@ class AgreedSentenceQuerySet(models.QuerySet):
             return exact
         return exact.filter(pk__in=candidates)
 
-    def _fts_candidates(self, phrase: str) -> list[int] | None:
+    def _fts_candidates(self, phrase: str) -> RawSQL | None:
         """The rows holding a few of the phrase's rarer-looking trigrams (a superset of the
-        matches), or None when there are more than FTS_CANDIDATES of them. A handful of
-        trigrams decode far fewer postings than the whole phrase's, and LIKE checks the rest.
-        Each trigram is a quoted FTS5 string: nothing in it is an operator."""
+        matches), as a subquery, or None when there are more than FTS_CANDIDATES of them. A
+        handful of trigrams decode far fewer postings than the whole phrase's, and LIKE checks
+        the rest. Each trigram is a quoted FTS5 string: nothing in it is an operator. Counted
+        here and read again by the search as a subquery: thousands of numbers passed back as
+        parameters cost more than the second lookup."""
         terms = _sample_trigrams(phrase)
         match = " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
         table = connections[self.db].ops.quote_name(AGREED_FTS_TABLE)
         # The table's name is a constant; the query and the limit are parameters.
-        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s LIMIT %s"  # noqa: S608
+        candidates = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"  # noqa: S608
         with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, [match, FTS_CANDIDATES + 1])
-            rows = [row[0] for row in cursor.fetchall()]
-        return None if len(rows) > FTS_CANDIDATES else rows
+            cursor.execute(
+                f"SELECT count(*) FROM ({candidates} LIMIT %s)",  # noqa: S608
+                [match, FTS_CANDIDATES + 1],
+            )
+            (count,) = cursor.fetchone()
+        return None if count > FTS_CANDIDATES else RawSQL(candidates, [match])  # noqa: S611
 
     def oldest_first(self) -> AgreedSentenceQuerySet:
         # By the meeting's start kept on the row: its index gives a common phrase's oldest

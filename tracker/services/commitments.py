@@ -190,6 +190,100 @@ def _new_value(name: str, value: Any) -> Any:
     return value
 
 
+def edit_checks(
+    *,
+    current: Commitment,
+    user: AbstractBaseUser,
+    data: Mapping[str, Any],
+    note: str,
+    nothing_to_save_is_error: bool = False,
+) -> dict[str, Any] | None:
+    """The checks of the edit contract that come before any change, on the row as it is
+    (locked, its version checked): may the user change it, may the status and confidence move
+    so, is the note there when the move needs one, may the user reassign. Returns the fields of
+    `data` whose values differ (to apply with `edit_apply`), or None when there is nothing to
+    write; raises PermissionDenied or ValidationError. `note` is stripped. Shared by
+    `commitment_edit` and the bulk edit (services.bulk), so both refuse the same things."""
+    if not user.has_perm("tracker.edit_commitment", current):
+        raise PermissionDenied(_("You may not change this commitment."))
+    changed = {
+        name: value
+        for name, value in data.items()
+        if _new_value(name, value) != _current_value(current, name)
+    }
+    status = changed.get("status", current.status)
+    confidence = changed.get("confidence", current.confidence)
+    moves = status != current.status or confidence != current.confidence
+    errors: dict[str, list[str]] = {}
+    if moves or note:
+        errors.update(
+            status_move_errors(commitment=current, status=status, confidence=confidence, note=note)
+        )
+    if "owner" in changed and not user.has_perm("tracker.reassign_commitment", current):
+        errors["owner"] = [_("Only managers may reassign owners.")]
+    if not changed and not note:
+        if nothing_to_save_is_error and not errors:
+            errors["__all__"] = [_("Nothing to save: change a field or add a note.")]
+        if not errors:
+            return None
+    if errors:
+        raise ValidationError(errors)
+    return changed
+
+
+# Foreign keys a batch checks once for all its items (see `edit_apply`).
+_ENTRY_KEYS = ("commitment", "author")
+
+
+def edit_apply(
+    *,
+    current: Commitment,
+    user: AbstractBaseUser,
+    changed: Mapping[str, Any],
+    note: str,
+    at: datetime.datetime,
+    evidence_url: str = "",
+    keys_checked: bool = False,
+) -> StatusUpdate | None:
+    """Set the `changed` fields (from `edit_checks`) on `current`, in memory, and build its
+    journal entry (when the status or confidence moves or a note is given): both validated,
+    and the user's right asked again of the row as it would be saved. Nothing is written.
+
+    `keys_checked`: the caller has checked the foreign keys once for a whole batch (the row's
+    unchanged ones are those the database holds, the entry's are the locked row and the acting
+    user, a new owner is checked by the caller), so validation asks no query of its own."""
+    status = changed.get("status", current.status)
+    confidence = changed.get("confidence", current.confidence)
+    entry = None
+    if status != current.status or confidence != current.confidence or note:
+        entry = StatusUpdate(
+            commitment=current,
+            author=user,
+            created_at=at,
+            status_from=current.status,
+            status_to=status,
+            confidence_from=current.confidence,
+            confidence_to=confidence,
+            note=note,
+            evidence_url=evidence_url,
+        )
+        entry.full_clean(exclude=_ENTRY_KEYS if keys_checked else None)
+    for name, value in changed.items():
+        if name not in M2M_FIELDS:
+            setattr(current, name, value)
+    keys = [f.name for f in Commitment._meta.concrete_fields if f.is_relation]
+    current.full_clean(exclude=keys if keys_checked else None)
+    if not user.has_perm("tracker.edit_commitment", current):
+        raise ValidationError(
+            {
+                "lead_division": [
+                    _("You may not move this commitment out of your divisions: ask a manager.")
+                ]
+            }
+        )
+    return entry
+
+
 @transaction.atomic
 def commitment_edit(
     *,
@@ -217,56 +311,25 @@ def commitment_edit(
         raise TypeError(f"Not editable through commitment_edit: {sorted(unknown)}")
     current = _lock(commitment)
     check_version(current=current, expected_version=expected_version, base=base, user=user)
-    if not user.has_perm("tracker.edit_commitment", current):
-        raise PermissionDenied(_("You may not change this commitment."))
     note = note.strip()
-    changed = {
-        name: value
-        for name, value in data.items()
-        if _new_value(name, value) != _current_value(current, name)
-    }
-    status = changed.get("status", current.status)
-    confidence = changed.get("confidence", current.confidence)
-    moves = status != current.status or confidence != current.confidence
-    errors: dict[str, list[str]] = {}
-    if moves or note:
-        errors.update(
-            status_move_errors(commitment=current, status=status, confidence=confidence, note=note)
-        )
-    if "owner" in changed and not user.has_perm("tracker.reassign_commitment", current):
-        errors["owner"] = [_("Only managers may reassign owners.")]
-    if not changed and not note:
-        if nothing_to_save_is_error and not errors:
-            errors["__all__"] = [_("Nothing to save: change a field or add a note.")]
-        if not errors:
-            return current
-    if errors:
-        raise ValidationError(errors)
-
-    entry = None
-    if moves or note:
-        entry = StatusUpdate(
-            commitment=current,
-            author=user,
-            created_at=at or timezone.now(),
-            status_from=current.status,
-            status_to=status,
-            confidence_from=current.confidence,
-            confidence_to=confidence,
-            note=note,
-            evidence_url=evidence_url,
-        )
-        entry.full_clean()
+    changed = edit_checks(
+        current=current,
+        user=user,
+        data=data,
+        note=note,
+        nothing_to_save_is_error=nothing_to_save_is_error,
+    )
+    if changed is None:
+        return current
     previous_owner_id = current.owner_id
-    for name, value in changed.items():
-        if name not in M2M_FIELDS:
-            setattr(current, name, value)
-    current.full_clean()
-    if not user.has_perm("tracker.edit_commitment", current):
-        errors["lead_division"] = [
-            _("You may not move this commitment out of your divisions: ask a manager.")
-        ]
-        raise ValidationError(errors)
+    entry = edit_apply(
+        current=current,
+        user=user,
+        changed=changed,
+        note=note,
+        evidence_url=evidence_url,
+        at=at or timezone.now(),
+    )
     if changed:
         # The row is locked (select_for_update), so this increment cannot race.
         current.version += 1

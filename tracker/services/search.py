@@ -77,6 +77,32 @@ def search_document_add_note(*, commitment: Commitment, note: str) -> None:
         search_document_write(commitment=commitment)
 
 
+def search_documents_add_note(*, commitment_ids: Iterable[int], note: str) -> None:
+    """`search_document_add_note` for many commitments given the same note (a bulk edit), in
+    one UPDATE; a commitment without a document yet gets its whole one written."""
+    folded = search_fold(note)
+    commitment_ids = list(commitment_ids)
+    if not folded or not commitment_ids:
+        return
+    held = GreaterThan(StrIndex(F("document"), Value(folded)), 0)
+    found = CommitmentSearchDocument.objects.filter(commitment_id__in=commitment_ids).update(
+        document=Case(
+            When(held, then=F("document")),
+            default=Concat(F("document"), Value(SEPARATOR + folded), output_field=TextField()),
+            output_field=TextField(),
+        )
+    )
+    if found < len(set(commitment_ids)):
+        # Rows written before the documents were kept: built whole, as one by one.
+        have = set(
+            CommitmentSearchDocument.objects.filter(commitment_id__in=commitment_ids).values_list(
+                "commitment_id", flat=True
+            )
+        )
+        for commitment in Commitment.objects.filter(pk__in=set(commitment_ids) - have):
+            search_document_write(commitment=commitment)
+
+
 def search_documents_rebuild(*, batch_size: int = 500) -> int:
     """Rebuild every commitment's document from its fields and journal, in batches; for data
     written in bulk outside the services (the benchmark's data set). How many were written."""
