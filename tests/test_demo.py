@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import MeetingFactory
@@ -183,3 +184,24 @@ def test_the_demo_is_recent_whenever_it_is_loaded(demo):
     assert "Work closely together on issues related to China, Taiwan Strait stability" in {
         c.title for c in sections["stale"]
     }
+
+
+@pytest.mark.two_factor
+def test_the_demo_tells_that_its_manager_sets_up_two_factor_and_the_log_in_leads_there(client):
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    assert "Two-factor log-in is required of: Manager, admin." in text
+    line = next(line for line in text.splitlines() if line.strip().startswith("Manager"))
+    username = line.split("user:")[1].split()[0]
+    password = line.split("password:")[1].strip()
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    assert response.status_code == 302
+    assert client.get(reverse("dashboard")).url.startswith(reverse("two-factor-setup"))
+
+
+def test_the_demo_says_nothing_of_two_factor_when_no_role_requires_it(db, settings):
+    settings.TWO_FACTOR_REQUIRED_ROLES = []
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Two-factor" not in out.getvalue()

@@ -7,6 +7,7 @@ database (delete db.sqlite3, then `make run`) gives a demo dated from the new da
 
 import os
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from tracker import demo
@@ -41,3 +42,11 @@ class Command(BaseCommand):
                 role = ROLE_LABELS.get(spec.get("role"), spec.get("role"))
                 self.stdout.write(f"  {role:<24} user: {username:<10} password: {spec['password']}")
         self.stdout.write(f"  The admin site (data entry) is at http://{host}/admin/")
+        if settings.TWO_FACTOR_REQUIRED_ROLES:
+            # Otherwise the first log-in as a manager looks like a detour nobody asked for.
+            roles = ", ".join(settings.TWO_FACTOR_REQUIRED_ROLES)
+            self.stdout.write(
+                f"  Two-factor log-in is required of: {roles}. At their first log-in these users "
+                "set up an authenticator app or a passkey (TWO_FACTOR_REQUIRED_ROLES, "
+                "docs/security.md)."
+            )
