@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from tests.factories import CommitmentFactory, ThemeFactory, UserFactory
 from tracker import services
 from tracker.models import Commitment, Status
+from tracker.templatetags import row_cache
 from tracker.templatetags.row_cache import row_key
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +101,20 @@ def test_two_tags_never_share_rows(overdue):
         "{% cachedrow c %}B{{ c.title }}{% endcachedrow %}"
     )
     assert rows.render(Context({"c": overdue})) == f"A{overdue.title}B{overdue.title}"
+
+
+def test_a_value_that_cannot_be_a_key_is_rendered_each_time_and_the_store_stays_bounded(
+    overdue, monkeypatch
+):
+    rows = Template("{% load row_cache %}{% cachedrow c d %}{{ d.a }}{% endcachedrow %}")
+    # A dict cannot be a key: rendered anew, never served from another row's content.
+    assert rows.render(Context({"c": overdue, "d": {"a": 1}})) == "1"
+    assert rows.render(Context({"c": overdue, "d": {"a": 2}})) == "2"
+    monkeypatch.setattr(row_cache, "MAX_ROWS", 2)
+    monkeypatch.setattr(row_cache, "_ROWS", {})
+    for value in range(5):
+        assert rows.render(Context({"c": overdue, "d": value})) == ""
+        assert len(row_cache._ROWS) <= 2
 
 
 def test_the_list_shows_a_saved_change_and_the_chosen_columns(editor_client, editor, overdue):

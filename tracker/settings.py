@@ -210,14 +210,6 @@ else:
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # List rows as rendered, keyed by their content (tracker/templatetags/row_cache.py): never
-    # stale, so each process keeps its own, next to the templates that rendered them.
-    "rows": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "rows",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
 }
 if REDIS_URL:
     CACHES["default"] = {

@@ -4,8 +4,9 @@ The lists render the same rows on every request, and most of a list page's time 
 engine walking each row. This tag keeps a row's HTML in the process's memory, keyed by everything
 the row can show: every loaded field of the object and of the objects loaded with it
 (select_related and prefetch_related), the values named in the tag, the tag itself, the language
-and the time zone. A saved change changes a field, so it changes the key: there is
-nothing to invalidate and nothing stale to show.
+and the time zone. The key is that content itself, in a dict: two rows are told apart by
+Python's own equality, with nothing serialised and no digest that could collide. A saved change
+changes a field, so it changes the key: there is nothing to invalidate and nothing stale to show.
 
 What the row may read is therefore the object, what was loaded with it, and the values named in
 the tag; nothing else from the context. The lists' pinned query counts prove that a row reads
@@ -14,18 +15,17 @@ nothing more from the database (a row that did would add a query per row).
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 import secrets
 
 from django import template
-from django.core.cache import caches
 from django.db.models import Model
 from django.utils import timezone, translation
 
 register = template.Library()
 
-CACHE_ALIAS = "rows"
+# Rendered rows by content; emptied when full (a list page renders 50, the next pages refill it).
+_ROWS: dict[tuple, str] = {}
+MAX_ROWS = 5000
 # How deep related objects are followed: a commitment's meeting's series is two steps away.
 MAX_DEPTH = 3
 
@@ -38,36 +38,36 @@ def _state(value, depth: int = 0):
     row. Computed for every row of every list page, so spelled for speed."""
     if isinstance(value, list):
         # Related rows attached as a list (the list page's `theme_list`).
-        return [_state(item, depth) for item in value]
+        return tuple(_state(item, depth) for item in value)
     if not isinstance(value, Model) or depth > MAX_DEPTH:
         return value
     held = value.__dict__
     depth += 1
     return (
         type(value).__name__,
-        [(k, v) for k, v in held.items() if k[0] != "_"],
-        [(name, _state(obj, depth)) for name, obj in held["_state"].fields_cache.items()],
-        [
-            (name, [_state(obj, depth) for obj in objects])
+        # Rows attached to the instance (the list page's `theme_list`) by their content, not
+        # their ids: a model instance equals another of the same id, whatever its fields.
+        tuple(
+            (k, _state(v, depth) if isinstance(v, list | Model) else v)
+            for k, v in held.items()
+            if k[0] != "_"
+        ),
+        tuple((name, _state(obj, depth)) for name, obj in held["_state"].fields_cache.items()),
+        tuple(
+            (name, tuple(_state(obj, depth) for obj in objects))
             for name, objects in held.get("_prefetched_objects_cache", {}).items()
-        ],
+        ),
     )
 
 
-def row_key(position: str, obj, vary) -> str:
-    state = (
+def row_key(position: str, obj, vary) -> tuple:
+    return (
         position,
         translation.get_language(),
         timezone.get_current_timezone_name(),
         _state(obj),
-        [_state(v) for v in vary],
+        tuple(_state(v) for v in vary),
     )
-    try:
-        # Pickle writes every value with its type, unambiguously, and faster than repr().
-        data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        data = repr(state).encode("utf-8", "surrogatepass")
-    return f"row:{hashlib.blake2b(data, digest_size=20).hexdigest()}"
 
 
 class CachedRowNode(template.Node):
@@ -83,11 +83,16 @@ class CachedRowNode(template.Node):
             self.target.resolve(context),
             [value.resolve(context) for value in self.vary],
         )
-        cache = caches[CACHE_ALIAS]
-        html = cache.get(key)
+        try:
+            html = _ROWS.get(key)
+        except TypeError:
+            # A value that cannot be a key (a JSON field's dict): rendered every time.
+            return self.nodelist.render(context)
         if html is None:
             html = self.nodelist.render(context)
-            cache.set(key, html)
+            if len(_ROWS) >= MAX_ROWS:
+                _ROWS.clear()
+            _ROWS[key] = html
         return html
 
 
