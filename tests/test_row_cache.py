@@ -117,6 +117,16 @@ def test_a_value_that_cannot_be_a_key_is_rendered_each_time_and_the_store_stays_
         assert len(row_cache._ROWS) <= 2
 
 
+def test_the_list_page_serves_its_rows_from_the_store(editor_client, overdue, monkeypatch):
+    # Every value the list's rows are keyed by can be a key (the chosen columns are a dict):
+    # otherwise each row would be rendered on every request.
+    monkeypatch.setattr(row_cache, "_ROWS", {})
+    url = reverse("commitment-list")
+    for columns in ({}, {"cols": "status,next_step"}):
+        editor_client.get(url, columns)
+    assert len(row_cache._ROWS) == 2
+
+
 def test_the_list_shows_a_saved_change_and_the_chosen_columns(editor_client, editor, overdue):
     url = reverse("commitment-list")
     assert "Not started" in editor_client.get(url).text

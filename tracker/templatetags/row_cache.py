@@ -39,6 +39,9 @@ def _state(value, depth: int = 0):
     if isinstance(value, list):
         # Related rows attached as a list (the list page's `theme_list`).
         return tuple(_state(item, depth) for item in value)
+    if isinstance(value, dict):
+        # A value named in the tag, e.g. the list's chosen columns.
+        return (dict, tuple((k, _state(v, depth)) for k, v in value.items()))
     if not isinstance(value, Model) or depth > MAX_DEPTH:
         return value
     held = value.__dict__
