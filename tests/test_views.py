@@ -5,6 +5,7 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django import forms as django_forms
 from django.contrib.sessions.models import Session
 from django.test import override_settings
 from django.urls import reverse
@@ -23,9 +24,9 @@ from tests.factories import (
     aware,
 )
 from tracker import services
-from tracker.forms import ReassignForm
+from tracker.forms import FollowUpForm, ReassignForm, StatusUpdateForm
 from tracker.middleware import LAST_SEEN_KEY
-from tracker.models import Commitment, Confidence, FollowUp, Status
+from tracker.models import Commitment, Confidence, FollowUp, FollowUpOutcome, Status
 from tracker.timeline import TIMELINE_PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
@@ -1075,3 +1076,30 @@ def test_the_list_forms_labels_are_djangos(editor, language):
                     assert str(field.label_tag(**options)) == str(
                         BoundField.label_tag(field, **options)
                     )
+
+
+def _between_tags(html: str) -> str:
+    return re.sub(r">\s+<", "><", html).strip()
+
+
+def test_the_commitment_pages_selects_are_written_as_djangos_own(division):
+    """The page's selects are written in Python (QuickSelects): the same options, labels,
+    escaping and selection as Django's Select template, whitespace between tags aside."""
+    owner = UserFactory(first_name='<b>"Ann"</b>', last_name="O'Neil & Co")
+    UserFactory(first_name="Kazuki", last_name="Sato")
+    commitment = CommitmentFactory(lead_division=division, owner=owner, status=Status.IN_PROGRESS)
+    forms_and_fields = [
+        (ReassignForm(initial={"owner": owner.pk, "lead_division": division.pk}), "owner"),
+        (ReassignForm(initial={"owner": owner.pk, "lead_division": division.pk}), "lead_division"),
+        (StatusUpdateForm(commitment=commitment), "status"),
+        (FollowUpForm(initial={"outcome": FollowUpOutcome.choices[1][0]}), "outcome"),
+    ]
+    for form, name in forms_and_fields:
+        bound = form[name]
+        ours = bound.as_widget()
+        djangos = bound.as_widget(widget=django_forms.Select(choices=bound.field.widget.choices))
+        assert _between_tags(ours) == _between_tags(djangos), name
+        assert " selected>" in ours, name
+    assert "&lt;b&gt;&quot;Ann&quot;&lt;/b&gt; O&#x27;Neil &amp; Co</option>" in str(
+        forms_and_fields[0][0]["owner"]
+    )

@@ -12,7 +12,7 @@ from .forms import limited_textarea
 from .models import Confidence, Status, StatusUpdate
 from .names import format_user_name
 from .services import MAX_BULK_ITEMS
-from .widgets import QuickBoundField, QuickSelect, RowChoiceField
+from .widgets import QuickSelects, RowChoiceField
 
 SELECTED = "selected"
 MATCHING = "matching"
@@ -31,15 +31,12 @@ def parse_item(token: str) -> tuple[int, int | None] | None:
     return int(number), int(version) if version else None
 
 
-class BulkEditForm(forms.Form):
+class BulkEditForm(QuickSelects, forms.Form):
     """What to change: every field may be left as it is; the note goes into each item's journal.
 
     `items` (from the ticked rows) is read in `clean`: the number of the commitment and the
     version the user saw it at, so that an item saved by someone else since is refused.
     """
-
-    # Labels written without a template: the bar is rendered on every page of the list.
-    bound_field_class = QuickBoundField
 
     scope = forms.ChoiceField(
         choices=[(SELECTED, _("The ticked rows")), (MATCHING, _("Every matching commitment"))],
@@ -91,11 +88,6 @@ class BulkEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.can_reassign = user.has_perm("tracker.reassign_commitment")
-        # Options written in Python, as the list's filters are: a template per option would cost
-        # more than the rest of the bar.
-        for field in self.fields.values():
-            if type(field.widget) is forms.Select:
-                field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.widget.choices)
         self.items: dict[int, int | None] = {}
 
     def clean(self):

@@ -26,7 +26,7 @@ from .models import (
 )
 from .models.meetings import meeting_label
 from .names import choose_name, display_name, format_user_name, user_name
-from .widgets import QuickBoundField, QuickSelect, RowChoiceField
+from .widgets import QuickSelects, RowChoiceField
 
 OPEN = "open"
 # Ten years: the farthest "due within" a list is asked for.
@@ -71,14 +71,12 @@ def _with_commitments(model, field: str):
     return model.objects.filter(Exists(Commitment.objects.filter(**{field: OuterRef("pk")})))
 
 
-class CommitmentFilterForm(forms.Form):
+class CommitmentFilterForm(QuickSelects, forms.Form):
     """The list's filters; every one is a GET parameter, so a filtered view is a shareable URL.
 
     Rendered on every page of the list, with hundreds of meetings to choose from: the selects
     render their options in Python (QuickSelect), and read only the columns their labels show.
     """
-
-    bound_field_class = QuickBoundField
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(
@@ -156,12 +154,6 @@ class CommitmentFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if type(field.widget) is forms.Select:
-                field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.widget.choices)
-
     def filter(self, queryset, *, today):
         """Apply the valid filters; an invalid one is ignored (the form shows its error)."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
@@ -191,7 +183,7 @@ class CommitmentFilterForm(forms.Form):
         return queryset.order_by(*SORTS.get(data.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
 
 
-class StatusUpdateForm(forms.Form):
+class StatusUpdateForm(QuickSelects, forms.Form):
     """The in-place update of a commitment: status, confidence, the editable fields, a note."""
 
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
@@ -288,7 +280,7 @@ def _form_value(value) -> str:
     return str(value)
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(QuickSelects, forms.Form):
     """A new owner, lead division and note; `fields` keeps only some of them (the admin's bulk
     action asks for the owner alone) and `user_label` names the users in the picker."""
 
@@ -319,7 +311,7 @@ class ReassignForm(forms.Form):
             self.fields["lead_division"].label_from_instance = display_name
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(QuickSelects, forms.Form):
     meeting = forms.ModelChoiceField(
         label=_("Meeting"),
         queryset=Meeting.objects.all(),

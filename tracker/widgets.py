@@ -133,3 +133,17 @@ class QuickBoundField(BoundField):
                 attrs["class"] = self.form.required_css_class
         tag = tag or "label"
         return format_html("<{}{}>{}</{}>", tag, flatatt(attrs), contents, tag)
+
+
+class QuickSelects:
+    """A form mixin: every plain select of the form is a `QuickSelect`, and its labels are
+    written by `QuickBoundField`. For forms rendered on every page of the list or of a
+    commitment, where a template per option and per label would cost more than the rest."""
+
+    bound_field_class = QuickBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.widget.choices)
