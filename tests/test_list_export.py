@@ -58,13 +58,14 @@ def _export(client, fmt: str, params=None):
 @pytest.fixture
 def hostile(division):
     """Formula-looking, control characters (NUL where the database can hold it), Word's line
-    break, 30,000 characters, Japanese."""
+    break, 30,000 characters, Japanese, XLSX markup."""
     controls = "".join(chr(c) for c in range(0 if connection.vendor == "sqlite" else 1, 32))
     return [
         CommitmentFactory(lead_division=division, title="=1+1", next_step="@SUM(A1)"),
         CommitmentFactory(lead_division=division, title="Ask Tokyo" + controls + "then Washington"),
         CommitmentFactory(lead_division=division, title="Line\x0bbreak", next_step=LONG[:2000]),
         CommitmentFactory(lead_division=division, title="日米同盟の抑止力・対処力の強化"),
+        CommitmentFactory(lead_division=division, title="<r><x></r>", next_step=" & <b> "),
     ]
 
 
@@ -87,6 +88,7 @@ def test_xlsx_carries_hostile_text_as_text(editor_client, hostile):
     titles = {row[1] for row in rows[1:]}
     assert "'=1+1" in titles and "日米同盟の抑止力・対処力の強化" in titles
     assert "Line\nbreak" in titles
+    assert ("<r><x></r>", " & <b> ") in {row[1:] for row in rows}
     assert not any(isinstance(v, str) and XML_ILLEGAL.search(v) for row in rows for v in row)
 
 

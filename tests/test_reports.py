@@ -538,6 +538,22 @@ def test_xlsx_has_one_sheet_per_section_with_frozen_bold_filtered_headers_and_re
     assert summary[("Status", "Stalled")] == (1, 0, 1)
 
 
+def test_xlsx_download_keeps_text_that_looks_like_spreadsheet_markup(client, manager, world):
+    # XlsxWriter copies text framed as "<r>…</r>" into the file unescaped, as a rich string: a
+    # title like this one made the whole XLSX unreadable.
+    markup = "<r><x></r>"
+    commitment = world.make(markup, themes=[world.economy])
+    move(commitment, Status.STALLED, aware("2025-11-26 10:00"), user=manager, note="<r>a & b</r>")
+    client.force_login(manager)
+    response = client.get(reverse("report-download", args=["xlsx"]), {"week": WEEK})
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.getvalue()))
+    titles = {row[1] for row in book["Open commitments"].iter_rows(min_row=2, values_only=True)}
+    assert markup in titles
+    notes = {row[8] for row in book["What changed"].iter_rows(min_row=2, values_only=True)}
+    assert "<r>a & b</r>" in notes
+
+
 def test_pdf_is_a4_with_page_numbers_header_and_japanese_text(world):
     world.make(JAPANESE, themes=[world.economy])
     pdf = PdfReader(io.BytesIO(reports.render_pdf(build())))

@@ -18,6 +18,7 @@ from .list_columns import COLUMNS, EXPORT_WIDTHS
 from .models import Commitment
 from .names import display_name
 from .report.columns import Cells, cell
+from .xlsx_rows import RowsWorksheet
 
 CSV_BOM = "\ufeff"
 # Rows per query of the export (and per query of the themes, when they are a column): memory
@@ -132,7 +133,7 @@ def write_xlsx(target, rows: Iterable[Commitment], columns: tuple[str, ...]) -> 
     bold = workbook.add_format({"bold": True})
     date_format = workbook.add_format({"num_format": _DATE_FORMAT})
     datetime_format = workbook.add_format({"num_format": _DATETIME_FORMAT})
-    sheet = workbook.add_worksheet(_("Commitments")[:31])
+    sheet = workbook.add_worksheet(_("Commitments")[:31], worksheet_class=RowsWorksheet)
     widths = [8, 48, *(EXPORT_WIDTHS[key] for key in columns)]
     for index, width in enumerate(widths):
         sheet.set_column(index, index, width)
@@ -142,17 +143,8 @@ def write_xlsx(target, rows: Iterable[Commitment], columns: tuple[str, ...]) -> 
     last = 0
     values = _Values(columns)
     for last, row in enumerate(rows, start=1):  # noqa: B007
-        for col, value in enumerate(values(row)):
-            if value is None or value == "":
-                continue
-            if isinstance(value, datetime.datetime):
-                sheet.write_datetime(last, col, value, datetime_format)
-            elif isinstance(value, datetime.date):
-                sheet.write_datetime(last, col, value, date_format)
-            elif isinstance(value, int):
-                sheet.write_number(last, col, value)
-            else:
-                # A carriage return would be kept as an escape some readers show as "_x000D_".
-                sheet.write_string(last, col, str(value).replace("\r\n", "\n").replace("\r", "\n"))
+        sheet.write_values(
+            last, values(row), date_format=date_format, datetime_format=datetime_format
+        )
     sheet.autofilter(0, 0, last, len(headings) - 1)
     workbook.close()

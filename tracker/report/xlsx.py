@@ -15,6 +15,7 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 
 from ..cells import safe_text
+from ..xlsx_rows import RowsWorksheet
 from .columns import Cells, cell, columns_open
 from .rows import MeetingRow, WeeklyReport, without_cyclic_gc
 
@@ -25,46 +26,22 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 
 _DIGIT_PIXELS = 7
-# Excel's day 1 is 1900-01-01, and it counts a 29 February 1900 that never was (as XlsxWriter does).
-_EPOCH = datetime.datetime(1899, 12, 31)
-_EPOCH_DATE = _EPOCH.date()
-_FALSE_LEAP_DAY = 59
+_AS_THEY_ARE = (int, datetime.date)
 
 
-def _serial(days: float) -> float:
-    return days + 1 if days > _FALSE_LEAP_DAY else days
-
-
-def _row_writer(ws, cells: Cells, *, date_format, datetime_format):
-    """Write one row of values through `cells`, each with the cell type its value has.
-
-    The public per-type calls, without `write_row`'s dispatch on every cell: this loop is most of
-    the time an XLSX takes.
-    """
-    write_string, write_number = ws.write_string, ws.write_number
+def _row_writer(ws: RowsWorksheet, cells: Cells, *, date_format, datetime_format):
+    """Write one row of values through `cells`: text escaped and cut, times in the file's zone."""
     text, value_of = cells.text, cells.value
-    day = datetime.timedelta(days=1)
+    write_values = ws.write_values
 
     def write(row: int, values: list) -> None:
         for col, value in enumerate(values):
             kind = value.__class__
             if kind is str:
-                if value:
-                    # A carriage return reads as a line feed in XML text (as openpyxl wrote it);
-                    # XlsxWriter would keep an escape some readers show as "_x000D_".
-                    value = text(value)
-                    if "\r" in value:
-                        value = value.replace("\r\n", "\n").replace("\r", "\n")
-                    write_string(row, col, value)
-            elif kind is int:
-                write_number(row, col, value)
-            elif kind is datetime.datetime:
-                value = value_of(value)
-                write_number(row, col, _serial((value - _EPOCH) / day), datetime_format)
-            elif kind is datetime.date:
-                write_number(row, col, _serial((value - _EPOCH_DATE).days), date_format)
-            elif value is not None:
-                ws.write(row, col, value_of(value))
+                values[col] = text(value)
+            elif kind is datetime.datetime or not (value is None or kind in _AS_THEY_ARE):
+                values[col] = value_of(value)
+        write_values(row, values, date_format=date_format, datetime_format=datetime_format)
 
     return write
 
@@ -112,7 +89,7 @@ def render_xlsx(report: WeeklyReport) -> bytes:
         while name in names:
             name = name[:29] + "_" + str(len(names))
         names.add(name)
-        ws = workbook.add_worksheet(name)
+        ws = workbook.add_worksheet(name, worksheet_class=RowsWorksheet)
         for index, (_label, width) in enumerate(columns):
             # In pixels of a 7-pixel digit, so that the file holds the width itself, as before:
             # XlsxWriter's set_column() would add Excel's cell padding to it.
