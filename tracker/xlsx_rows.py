@@ -43,7 +43,8 @@ def excel_serial(value: datetime.date | datetime.datetime) -> float:
     return days + 1 if days > _FALSE_LEAP_DAY else days
 
 
-def _column_letters(col: int) -> str:
+def column_letters(col: int) -> str:
+    """A column's letters, 0 → A."""
     letters = ""
     col += 1
     while col:
@@ -104,7 +105,7 @@ class RowsWorksheet(Worksheet):
             self._write_single_row(row)
         letters = self._letters
         while len(letters) < len(values):
-            letters.append(_column_letters(len(letters)))
+            letters.append(column_letters(len(letters)))
         number = str(row + 1)
         cells = []
         first = last = None
@@ -127,7 +128,8 @@ class RowsWorksheet(Worksheet):
             last = col
         if first is None:
             return
-        # The sheet's used range, as XlsxWriter's own calls would have widened it.
-        self._check_dimensions(row, first)
-        self._check_dimensions(row, last)
+        # The sheet's used range, as XlsxWriter's own calls would have widened it; a row past
+        # the sheet's last is left out, as XlsxWriter leaves out its cells.
+        if self._check_dimensions(row, first) or self._check_dimensions(row, last):
+            return
         self.fh.write(f'<row r="{number}">{"".join(cells)}</row>')

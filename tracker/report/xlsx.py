@@ -15,7 +15,7 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 
 from ..cells import safe_text
-from ..xlsx_rows import RowsWorksheet
+from ..xlsx_rows import RowsWorksheet, column_letters
 from .columns import Cells, cell, columns_open
 from .rows import MeetingRow, WeeklyReport, without_cyclic_gc
 
@@ -44,15 +44,6 @@ def _row_writer(ws: RowsWorksheet, cells: Cells, *, date_format, datetime_format
         write_values(row, values, date_format=date_format, datetime_format=datetime_format)
 
     return write
-
-
-def _column_letter(index: int) -> str:
-    """The letters of a column, 1 → A (the sheets have at most 16 columns)."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @without_cyclic_gc
@@ -100,7 +91,7 @@ def render_xlsx(report: WeeklyReport) -> bytes:
         count = 0
         for count, values in enumerate(rows, start=1):  # noqa: B007
             write(count, values)
-        ws.autofilter(f"A1:{_column_letter(len(columns))}{count + 1}")
+        ws.autofilter(f"A1:{column_letters(len(columns) - 1)}{count + 1}")
 
     counts = [
         *((_("Status"), r) for r in report.status_counts),
