@@ -56,9 +56,14 @@ def _weekly(request) -> WeeklyReport:
 
 
 def _jsonable(value):
-    """A report's rows as plain JSON: dataclasses by field, records by code, times in ISO."""
+    """A report's rows as plain JSON: dataclasses by public field, records by code, times in
+    ISO."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {
+            f.name: _jsonable(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not f.name.startswith("_")
+        }
     if isinstance(value, datetime.date):
         return value.isoformat()
     # A report's sections are `LazyRows`: its rows are built as they are read here.

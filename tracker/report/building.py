@@ -388,4 +388,5 @@ def build_report(
         ),
         journal_seq=journal_seq,
         journal_hash=journal_hash,
+        _free=lambda: (states.clear(), row_of.clear()),
     )

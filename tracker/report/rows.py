@@ -267,6 +267,15 @@ class WeeklyReport:
     # number of links and newest hash (`verify_journal --expect SEQ:HASH` checks against it).
     journal_seq: int = 0
     journal_hash: str = ""
+    # Empties what rows are built from (`release`).
+    _free: Callable[[], None] = field(default=lambda: None, repr=False, compare=False)
+
+    def release(self) -> None:
+        """Frees the state of every commitment that rows are built from, once a page is rendered:
+        Django's template context keeps the report in a reference cycle that only a full
+        collection frees, and ten thousand states each would pile up in a worker until then.
+        Rows not read by then cannot be read after."""
+        self._free()
 
     @property
     def last_day(self) -> datetime.date:

@@ -82,7 +82,9 @@ def report(request):
         context.update(page_context(weekly, layout=layout))
         part = request.GET.get("part", "")
         if request.htmx and part in SECTIONS:
-            return render(request, f"tracker/report/{part}.html", {**context, "links": True})
+            response = render(request, f"tracker/report/{part}.html", {**context, "links": True})
+            weekly.release()
+            return response
         context["query"] = query
         context["download_formats"] = DOWNLOAD_FORMATS
         # Shown by the Issue button, so that nobody issues a week twice without knowing.
@@ -91,6 +93,9 @@ def report(request):
             division=form.cleaned_data["division"],
             theme=form.cleaned_data["theme"],
         )
+        response = render(request, "tracker/report.html", context)
+        weekly.release()
+        return response
     return render(request, "tracker/report.html", context)
 
 
