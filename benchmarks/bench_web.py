@@ -194,11 +194,28 @@ def run_database(db: str, args) -> list[dict]:
                 raise SystemExit(f"{name} answered {status}, not 200: see {log.name}")
             seconds[name] = run_length(time.perf_counter() - started, args.seconds)
         print(f"{db}: gunicorn on port {port}, all pages answer 200; measuring …", flush=True)
-        return measure_all(db, targets, seconds)
+        rows = measure_all(db, targets, seconds)
+        # Issue 11's memory goal: a worker under 150 MB after the report pages just measured.
+        sizes = ", ".join(f"{size} MB" for size in worker_rss_mb(server.pid))
+        print(f"{db}: gunicorn workers' memory (RSS) after every page: {sizes}", flush=True)
+        return rows
     finally:
         server.terminate()
         server.wait(timeout=60)
         log.close()
+
+
+def worker_rss_mb(master: int) -> list[int]:
+    """The resident memory of each worker of the gunicorn `master` (Linux's /proc)."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
+        except (OSError, ValueError):
+            continue  # a process that ended meanwhile
+        if fields.get("PPid", "").strip() == str(master) and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) // 1024)
+    return sorted(sizes)
 
 
 def run_length(latency: float, seconds: int) -> int:
