@@ -73,6 +73,8 @@ def report(request):
     require(request, "tracker.issue_report")
     form = _report_form(request.GET)
     context = {"form": form, "report": None}
+    template = "tracker/report.html"
+    weekly = None
     if form.is_valid():
         weekly = _build(form)
         query = form.query_string()
@@ -82,21 +84,21 @@ def report(request):
         context.update(page_context(weekly, layout=layout))
         part = request.GET.get("part", "")
         if request.htmx and part in SECTIONS:
-            response = render(request, f"tracker/report/{part}.html", {**context, "links": True})
-            weekly.release()
-            return response
-        context["query"] = query
-        context["download_formats"] = DOWNLOAD_FORMATS
-        # Shown by the Issue button, so that nobody issues a week twice without knowing.
-        context["latest_issue"] = latest_issue(
-            week=form.cleaned_data["week"],
-            division=form.cleaned_data["division"],
-            theme=form.cleaned_data["theme"],
-        )
-        response = render(request, "tracker/report.html", context)
+            template = f"tracker/report/{part}.html"
+            context["links"] = True
+        else:
+            context["query"] = query
+            context["download_formats"] = DOWNLOAD_FORMATS
+            # Shown by the Issue button, so that nobody issues a week twice without knowing.
+            context["latest_issue"] = latest_issue(
+                week=form.cleaned_data["week"],
+                division=form.cleaned_data["division"],
+                theme=form.cleaned_data["theme"],
+            )
+    response = render(request, template, context)
+    if weekly is not None:
         weekly.release()
-        return response
-    return render(request, "tracker/report.html", context)
+    return response
 
 
 @require_GET
