@@ -26,24 +26,6 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 
 _DIGIT_PIXELS = 7
-_AS_THEY_ARE = (int, datetime.date)
-
-
-def _row_writer(ws: RowsWorksheet, cells: Cells, *, date_format, datetime_format):
-    """Write one row of values through `cells`: text escaped and cut, times in the file's zone."""
-    text, value_of = cells.text, cells.value
-    write_values = ws.write_values
-
-    def write(row: int, values: list) -> None:
-        for col, value in enumerate(values):
-            kind = value.__class__
-            if kind is str:
-                values[col] = text(value)
-            elif kind is datetime.datetime or not (value is None or kind in _AS_THEY_ARE):
-                values[col] = value_of(value)
-        write_values(row, values, date_format=date_format, datetime_format=datetime_format)
-
-    return write
 
 
 @without_cyclic_gc
@@ -87,10 +69,12 @@ def render_xlsx(report: WeeklyReport) -> bytes:
             ws.set_column_pixels(index, index, round(width * _DIGIT_PIXELS))
         ws.freeze_panes(1, 0)
         ws.write_row(0, 0, [cell(str(label)) for label, _width in columns], bold)
-        write = _row_writer(ws, cells, date_format=date_format, datetime_format=datetime_format)
         count = 0
         for count, values in enumerate(rows, start=1):  # noqa: B007
-            write(count, values)
+            # Each value as `cell` makes it (text escaped and cut, times in the file's zone).
+            ws.write_values(
+                count, cells.row(values), date_format=date_format, datetime_format=datetime_format
+            )
         ws.autofilter(f"A1:{column_letters(len(columns) - 1)}{count + 1}")
 
     counts = [
