@@ -17,6 +17,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -581,6 +582,24 @@ def test_pdf_cuts_long_tables_and_points_to_the_xlsx(world, monkeypatch):
     # The XLSX still has every open commitment.
     book = load_workbook(io.BytesIO(reports.render_xlsx(report)))
     assert max(sheet.max_row for sheet in book.worksheets) - 1 >= len(report.open_rows)
+
+
+def test_pdf_prints_statuses_and_arrows_as_text_where_the_page_has_badges(world, manager):
+    # The PDF colours neither, and every span is a box WeasyPrint lays out: plain text there,
+    # the badge on the page and in the HTML file.
+    commitment = world.make("Badge check", themes=[world.economy])
+    move(commitment, Status.STALLED, aware("2025-11-26 10:00"), user=manager, note="Held up.")
+    report = build()
+    pdf_html = render_to_string(
+        "tracker/report_pdf.html",
+        report_pdf.page_context(report, layout=report_pdf.pdf_layout(report)),
+    )
+    assert "badge status-" not in pdf_html and 'class="arrow"' not in pdf_html
+    assert re.search(r"In progress\s*→\s*Stalled", pdf_html)
+    assert "Stalled" in PdfReader(io.BytesIO(reports.render_pdf(build()))).pages[0].extract_text()
+    html = reports.render_html(build())
+    assert '<span class="badge status-stalled">Stalled</span>' in html
+    assert '<span class="arrow">→</span>' in html
 
 
 def test_html_file_stands_alone_and_escapes_user_text(world):
