@@ -28,6 +28,7 @@ from tracker.forms import FollowUpForm, ReassignForm, StatusUpdateForm
 from tracker.middleware import LAST_SEEN_KEY
 from tracker.models import Commitment, Confidence, FollowUp, FollowUpOutcome, Status
 from tracker.timeline import TIMELINE_PAGE_SIZE
+from tracker.views.workspace import SECTION_SIZE
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -125,6 +126,30 @@ def test_dashboard_boxes_count_the_items_their_sections_list(editor_client):
     assert counts["overdue"] == 1 and counts["due_soon"] == 1 and counts["red"] == 1
     statuses = dict(response.context["by_status"])
     assert statuses[Status.COMPLETED] == 1 and sum(statuses.values()) == 4
+
+
+def test_dashboard_cards_show_their_first_items_and_link_to_all_of_them(editor_client, editor):
+    today = timezone.localdate()
+    for day in range(12):
+        CommitmentFactory(target_date=today - datetime.timedelta(days=day + 1), owner=editor)
+    CommitmentFactory(target_date=today + datetime.timedelta(days=3), owner=editor)
+    response = editor_client.get(reverse("dashboard"))
+    page = response.text
+    overdue = page[page.index('id="overdue-heading"') : page.index('id="due_soon-heading"')]
+    assert overdue.count("<tr>") - 1 == SECTION_SIZE  # the rows, under their heading row
+    link = reverse("commitment-list") + "?overdue=on&amp;status=open"
+    assert f'<a href="{link}">All 12 in the list →</a>' in overdue
+    # The list behind the link holds the 12 the card counts.
+    listed = editor_client.get(unescape(link))
+    assert listed.context["page"].paginator.count == 12
+    # One item due soon: all of it is on the card, no link.
+    due_soon = page[page.index('id="due_soon-heading"') : page.index('id="stale-heading"')]
+    assert "in the list" not in due_soon
+    mine = page[page.index('id="mine-heading"') : page.index('id="overdue-heading"')]
+    assert f"?status=open&amp;owner={editor.pk}&amp;sort=target" in mine
+    assert "Open commitments I own, in the list →" in mine
+    japanese = editor_client.get(reverse("dashboard"), headers={"accept-language": "ja"}).text
+    assert "一覧で全12件を見る →" in japanese
 
 
 @pytest.mark.parametrize("rows", [3, 30])
@@ -961,7 +986,7 @@ def test_dashboard_boxes_count_every_item_beyond_the_listed_ones(editor_client):
     CommitmentFactory.create_batch(23, origin_meeting=meeting, target_date=overdue)
     response = editor_client.get(reverse("dashboard"))
     assert response.context["counts"]["overdue"] == 23
-    assert len(response.context["overdue"]) == 20
+    assert len(response.context["overdue"]) == SECTION_SIZE
     assert "<strong>23</strong>" in response.text
 
 

@@ -51,7 +51,16 @@ from .saved_views import current_view
 
 DUE_SOON_DAYS = 14
 UPCOMING_MEETING_DAYS = 30
-SECTION_SIZE = 20
+# Rows per dashboard card: enough to act on at a glance; each card links to all of its items in
+# the list, which sorts, filters and edits them in bulk. (Also half the rows to render.)
+SECTION_SIZE = 10
+# Where each card's "all N" link and each box lead: the list filtered to the very items counted.
+SECTION_LINKS = {
+    "overdue": "overdue=on&status=open",
+    "due_soon": f"due_within={DUE_SOON_DAYS}&sort=target",
+    "stale": "stale=on&sort=updated",
+    "red": "status=open&confidence=red",
+}
 # The dashboard's lists: the context name of each, its heading, and what it says when empty.
 DASHBOARD_LISTS = (
     (
@@ -109,14 +118,25 @@ def dashboard(request):
         .select_related("series")
         .order_by("starts_at")[:10],
         "today": today,
+        "section_size": SECTION_SIZE,
         "scope_is_mine": bool(my_divisions),
-        # The boxes link to the list filtered to the very items they count.
-        "due_soon_days": DUE_SOON_DAYS,
+        "links": _dashboard_links(request.user),
     }
     context["lists"] = [
-        (name, heading, empty, context[name]) for name, heading, empty in DASHBOARD_LISTS
+        (name, heading, empty, context[name], section_counts.get(name), context["links"][name])
+        for name, heading, empty in DASHBOARD_LISTS
     ]
     return render(request, "tracker/dashboard.html", context)
+
+
+def _dashboard_links(user) -> dict[str, str]:
+    """Each box's and card's link to the list, filtered to the very items it counts; "mine" has
+    no list filter of its own (owner or division), so it leads to the items the user owns."""
+    list_url = reverse("commitment-list")
+    return {
+        **{name: f"{list_url}?{query}" for name, query in SECTION_LINKS.items()},
+        "mine": f"{list_url}?status=open&owner={user.pk}&sort=target",
+    }
 
 
 @require_GET
