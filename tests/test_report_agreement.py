@@ -210,6 +210,27 @@ def test_the_build_pauses_the_cycle_collector_and_always_resumes_it(crowded, mon
         gc.enable()
 
 
+def test_the_pdf_is_laid_out_with_the_cycle_collector_paused_and_resumes_it(crowded, monkeypatch):
+    import weasyprint
+
+    seen = []
+    real = weasyprint.HTML.write_pdf
+
+    def spy(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        if getattr(self, "fail", False):
+            raise ValueError("layout failed")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", spy)
+    assert reports.render_pdf(build()).startswith(b"%PDF")
+    assert seen == [False] and gc.isenabled()
+    monkeypatch.setattr(weasyprint.HTML, "fail", True, raising=False)
+    with pytest.raises(ValueError):
+        reports.render_pdf(build())
+    assert gc.isenabled()
+
+
 # The page builds only the rows it shows ---------------------------------------------------------
 
 
