@@ -41,8 +41,7 @@ def commitment_url(pk: int) -> str:
 
 
 # The PDF gives statuses and arrows no colour of their own, so it prints them as plain text: each
-# span is one more box for WeasyPrint to style and lay out, and a report has hundreds of them
-# (without them the PDF takes about a tenth less time).
+# span is one more box for WeasyPrint to style and lay out, and a report has hundreds of them.
 @register.simple_tag
 def status_badge(status: str, label: str, pdf: bool = False) -> str:
     if pdf:
