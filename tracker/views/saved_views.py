@@ -38,7 +38,8 @@ BUILTIN_VIEWS = {
 }
 
 
-def _builtin_query(slug: str, user) -> str:
+def builtin_query(slug: str, user) -> str:
+    """The list filters of a built-in view (a dashboard box) for `user`."""
     return BUILTIN_VIEWS[slug][1].format(user=user.pk)
 
 
@@ -153,7 +154,7 @@ def builtin_view_open(request, slug: str):
     require(request, "tracker.view_workspace")
     if slug not in BUILTIN_VIEWS:
         raise Http404
-    query = _checked(request, _builtin_query(slug, request.user), builtin=True)
+    query = _checked(request, builtin_query(slug, request.user), builtin=True)
     return redirect(_list_address(query))
 
 

@@ -47,20 +47,13 @@ from ..permissions import division_ids, require
 from ..service_errors import add_service_errors
 from ..timeline import TimelineKey, commitment_timeline
 from .pagination import SEARCH_LIMIT, page_of
-from .saved_views import current_view
+from .saved_views import BUILTIN_VIEWS, builtin_query, current_view
 
 DUE_SOON_DAYS = 14
 UPCOMING_MEETING_DAYS = 30
 # Rows per dashboard card: enough to act on at a glance; each card links to all of its items in
 # the list, which sorts, filters and edits them in bulk. (Also half the rows to render.)
 SECTION_SIZE = 10
-# Where each card's "all N" link and each box lead: the list filtered to the very items counted.
-SECTION_LINKS = {
-    "overdue": "overdue=on&status=open",
-    "due_soon": f"due_within={DUE_SOON_DAYS}&sort=target",
-    "stale": "stale=on&sort=updated",
-    "red": "status=open&confidence=red",
-}
 # The dashboard's lists: the context name of each, its heading, and what it says when empty.
 DASHBOARD_LISTS = (
     (
@@ -130,12 +123,12 @@ def dashboard(request):
 
 
 def _dashboard_links(user) -> dict[str, str]:
-    """Each box's and card's link to the list, filtered to the very items it counts; "mine" has
-    no list filter of its own (owner or division), so it leads to the items the user owns."""
+    """Each box's and card's link: the list filtered to the very items it counts, as the
+    built-in view of the same name has it. "Mine" has no list filter of its own (owner or
+    division), so it leads to the items the user owns."""
     list_url = reverse("commitment-list")
     return {
-        **{name: f"{list_url}?{query}" for name, query in SECTION_LINKS.items()},
-        "mine": f"{list_url}?status=open&owner={user.pk}&sort=target",
+        slug.replace("-", "_"): f"{list_url}?{builtin_query(slug, user)}" for slug in BUILTIN_VIEWS
     }
 
 
