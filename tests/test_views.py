@@ -109,6 +109,31 @@ def test_dashboard_counts_by_status_and_theme(editor_client):
     assert 'value="2"' in response.text  # the bar itself
 
 
+def test_dashboard_theme_chart_counts_open_items_and_lists_every_theme(editor_client):
+    busy = ThemeFactory(name="Security and defence")
+    quiet = ThemeFactory(name="Economic order")
+    empty = ThemeFactory(name="Abductions issue")
+    climate = ThemeFactory(name="Climate")
+    CommitmentFactory.create_batch(3, themes=[busy])
+    CommitmentFactory(themes=[climate])
+    CommitmentFactory(themes=[busy, quiet], status=Status.STALLED)
+    # Neither closed nor archived items count.
+    CommitmentFactory(themes=[quiet], status=Status.COMPLETED)
+    CommitmentFactory(themes=[busy, quiet], is_archived=True)
+    response = editor_client.get(reverse("dashboard"))
+    chart = [(theme.name, theme.n) for theme in response.context["by_theme"]]
+    # The busiest first; a theme without open items too, in name order among equals.
+    assert chart == [
+        ("Security and defence", 4),
+        ("Climate", 1),
+        ("Economic order", 1),
+        ("Abductions issue", 0),
+    ]
+    assert response.context["theme_max"] == 4
+    page = response.text
+    assert f'href="{reverse("commitment-list")}?status=open&amp;theme={empty.pk}"' in page
+
+
 def test_dashboard_boxes_count_the_items_their_sections_list(editor_client):
     today = timezone.localdate()
     long_ago = timezone.now() - datetime.timedelta(days=40)
@@ -166,9 +191,10 @@ def test_dashboard_query_count_is_pinned(editor_client, rows, django_assert_num_
         editor_client.get(reverse("dashboard"))
 
 
-# Session, user, divisions, roles, model permissions (2), one query per section and chart, one
-# pass counting the boxes and the statuses together; the header bell's unread COUNT.
-DASHBOARD_QUERIES = 16
+# Session, user, divisions, roles, model permissions (2), one query per section and chart (two for
+# the themes' chart: the counts, then the themes), one pass counting the boxes and the statuses
+# together; the header bell's unread COUNT.
+DASHBOARD_QUERIES = 17
 
 
 # List ---------------------------------------------------------------------------------------------

