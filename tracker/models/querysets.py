@@ -134,7 +134,7 @@ class ThemeQuerySet(models.QuerySet):
 
         counts = dict(
             Commitment.themes.through.objects.filter(
-                commitment__in=Commitment.objects.filter(open_commitments()).values("pk")
+                commitment__in=Commitment.objects.open().values("pk")
             )
             .order_by()
             .values("theme")
