@@ -52,6 +52,8 @@ def test_search_as_you_type_and_copy_a_precedent(page, precedent):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     log_in(page, "tanaka")
     page.get_by_role("link", name="Agreed language").click()
+    # Typed once the page has loaded: the field is there before htmx, a deferred script, listens.
+    page.wait_for_url("**/language/")
     page.get_by_label("Phrase").fill("sanction measures")
     results = page.locator("#language-results")
     expect(results.locator("mark").first).to_have_text("sanction measures")
