@@ -251,6 +251,21 @@ def test_the_search_reads_an_index_not_the_journal():
         assert f"{SEARCH_FTS_TABLE} VIRTUAL TABLE INDEX" in plan
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
+def test_sqlite_reads_the_matches_in_the_index_and_stops_at_the_bound():
+    """The bounded count of a search (`BoundedPaginator`) must stop once it has its bound: SQLite
+    reads the FTS5 table first and looks each match's commitment up by its key. A `pk IN
+    (matches)` filter would collect every match before the first row is counted."""
+    CommitmentFactory.create_batch(3, title="Maritime security dialogue")
+    bounded = Commitment.objects.active().search("maritime").order_by()[:2]
+    plan = bounded.explain()
+    assert "LIST SUBQUERY" not in plan
+    steps = [line for line in plan.splitlines() if "SCAN" in line or "SEARCH" in line]
+    assert f"SCAN {SEARCH_FTS_TABLE} VIRTUAL TABLE" in steps[0]
+    assert "SEARCH tracker_commitment USING INTEGER PRIMARY KEY" in steps[1]
+    assert bounded.count() == 2
+
+
 def test_documents_are_rebuilt_for_rows_written_in_bulk(editor_client):
     """The benchmark's data set is bulk-inserted; the rebuild gives its rows their documents."""
     commitment = CommitmentFactory(title="Bulk-written row")

@@ -6,7 +6,6 @@ import datetime
 
 from django.db import connections, models
 from django.db.models import Count, Q
-from django.db.models.expressions import RawSQL
 
 from .choices import OPEN_STATUSES, Confidence, Status
 
@@ -201,7 +200,7 @@ class CommitmentQuerySet(models.QuerySet):
         """The commitments whose title, quote, next step or any journal note contains `text`,
         whatever its case or width: a substring test on the folded search document, answered
         by an index (see `tracker.models.search`), one row per commitment, no join to notes."""
-        from .search import SEARCH_FTS_TABLE, TRIGRAM, search_fold
+        from .search import TRIGRAM, search_fold
 
         phrase = search_fold(text)
         if not phrase:
@@ -210,10 +209,7 @@ class CommitmentQuerySet(models.QuerySet):
             # A quoted FTS5 phrase: its trigrams in a row, i.e. the substring; nothing in it is
             # an operator, and a double quote is written twice.
             match = '"' + phrase.replace('"', '""') + '"'
-            table = connections[self.db].ops.quote_name(SEARCH_FTS_TABLE)
-            # The table's name is a constant; the phrase is a parameter.
-            rows = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"  # noqa: S608
-            return self.filter(pk__in=RawSQL(rows, [match]))  # noqa: S611
+            return self.filter(search_index__all_columns__match=match)
         # PostgreSQL: the trigram index serves LIKE (the lookup escapes %, _ and \), and a
         # phrase under three characters reads the whole index, still not the notes. SQLite: one
         # or two characters make no trigram for FTS5 to look up, so LIKE reads the documents.

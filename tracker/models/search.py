@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from django.db import models
+from django.db.models import Lookup
 from django.utils.translation import gettext_lazy as _
 
 from .commitments import Commitment
@@ -65,6 +66,54 @@ class CommitmentSearchDocument(models.Model):
         default_permissions = ()
         verbose_name = _("search document")
         verbose_name_plural = _("search documents")
+
+    def __str__(self) -> str:
+        return str(self.commitment_id)
+
+
+class FullTextField(models.TextField):
+    """An FTS5 table's hidden column of its own name: a `match` on it searches every column."""
+
+
+@FullTextField.register_lookup
+class FullTextMatch(Lookup):
+    """`table MATCH query`, in FTS5's query syntax: the caller quotes what it passes."""
+
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class CommitmentSearchIndex(models.Model):
+    """SQLite only: the FTS5 trigram table over the search documents, made and kept by
+    migration 0007, never by Django. A model so that the list's search joins it: SQLite then
+    reads the matches in the index's order and a bounded count stops at its bound (2 ms for a
+    phrase in 7,316 of 10,000 documents), where a `pk IN (matches)` filter collects every match
+    first (9 ms), once for the count and again for the rows."""
+
+    commitment = models.OneToOneField(
+        Commitment,
+        models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        related_name="search_index",
+        verbose_name=_("commitment"),
+    )
+    # Matched as the table, not as its one column: FTS5 finds a phrase faster so (10 against
+    # 13 ms for the common phrase above).
+    all_columns = FullTextField(_("search document"), db_column=SEARCH_FTS_TABLE, editable=False)
+
+    class Meta:
+        managed = False
+        required_db_vendor = "sqlite"
+        db_table = SEARCH_FTS_TABLE
+        default_permissions = ()
+        verbose_name = _("search index entry")
+        verbose_name_plural = _("search index entries")
 
     def __str__(self) -> str:
         return str(self.commitment_id)
