@@ -348,6 +348,18 @@ def test_select_all_matching_changes_what_the_filters_match_and_nothing_else(
     assert _reload([other])[0].confidence == Confidence.GREEN
 
 
+def test_select_all_matching_a_text_search_changes_only_what_it_finds(editor, mine, division):
+    """The search joins its index (SQLite's FTS5 table): the bulk write reads the same matches."""
+    found = CommitmentFactory(lead_division=division, title="Maritime security dialogue")
+    response = _post(
+        _client(editor),
+        {"scope": "matching", "query": "q=maritime+security", "confidence": "red"},
+    )
+    assert response.status_code == 302
+    assert _reload([found])[0].confidence == Confidence.RED
+    assert {c.confidence for c in _reload(mine)} == {Confidence.GREEN}
+
+
 def test_more_matching_than_a_page_asks_first_then_applies(editor, division):
     meeting = MeetingFactory()
     items = CommitmentFactory.create_batch(

@@ -207,7 +207,8 @@ class CommitmentQuerySet(models.QuerySet):
             return self
         if connections[self.db].vendor == "sqlite" and len(phrase) >= TRIGRAM:
             # A quoted FTS5 phrase: its trigrams in a row, i.e. the substring; nothing in it is
-            # an operator, and a double quote is written twice.
+            # an operator, and a double quote is written twice. A join, not `pk IN (matches)`:
+            # see `CommitmentSearchIndex`.
             match = '"' + phrase.replace('"', '""') + '"'
             return self.filter(search_index__all_columns__match=match)
         # PostgreSQL: the trigram index serves LIKE (the lookup escapes %, _ and \), and a
