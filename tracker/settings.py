@@ -118,6 +118,7 @@ WSGI_APPLICATION = "tracker.wsgi.application"
 ASGI_APPLICATION = "tracker.asgi.application"
 
 # Database: DATABASE_URL (postgres://… in production and CI); SQLite for a laptop.
+DATABASE_ROUTERS = ["tracker.database_routers.SearchIndexRouter"]
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
