@@ -86,6 +86,29 @@ def test_dashboard_sections(editor_client, editor, division):
     assert "Kick-off held." in response.text  # recent activity in my divisions
 
 
+def test_dashboard_activity_shows_each_entry_as_it_stands_now(editor_client, editor, division):
+    """The activity's entries come from the row store: a renamed commitment shows its new title
+    on the next load, not the one its entry was first shown with; the note stays text."""
+    commitment = CommitmentFactory(title="Old title", lead_division=division)
+    _set_status(commitment, editor, status="in_progress", note="<b>Kick-off</b> held.")
+
+    def activity() -> str:
+        page = editor_client.get(reverse("dashboard")).text
+        return page[page.index('id="activity-heading"') :]
+
+    assert "Old title" in activity()
+    assert "&lt;b&gt;Kick-off&lt;/b&gt; held." in activity()
+    commitment.refresh_from_db()
+    services.commitment_edit(
+        commitment=commitment,
+        user=editor,
+        data={"title": "New title"},
+        expected_version=commitment.version,
+    )
+    assert "New title" in activity()
+    assert "Old title" not in activity()
+
+
 def test_dashboard_stale_lists_items_without_update_for_14_days(editor_client, editor):
     old = CommitmentFactory(
         title="Forgotten", created_at=timezone.now() - datetime.timedelta(days=30)

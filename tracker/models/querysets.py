@@ -30,6 +30,18 @@ LIST_PAGE_FIELDS = (
     "lead_division__name_ja",
 )
 # What the dashboard's short lists read (`CommitmentQuerySet.for_dashboard`).
+ACTIVITY_FIELDS = (
+    "created_at",
+    "status_from",
+    "status_to",
+    "confidence_from",
+    "confidence_to",
+    "note",
+    "commitment__title",
+    "author__first_name",
+    "author__last_name",
+    "author__username",
+)
 DASHBOARD_ROW_FIELDS = (
     "title",
     "status",
@@ -315,8 +327,15 @@ class StatusUpdateQuerySet(models.QuerySet):
         raise TypeError("Status updates are append-only.")
 
     def recent(self, divisions=()) -> StatusUpdateQuerySet:
-        """Newest first, limited to the items the divisions lead when any are given."""
-        updates = self.select_related("commitment", "author").order_by("-created_at", "-pk")
+        """Newest first, limited to the items the divisions lead when any are given; with the
+        columns the dashboard's activity shows (templates/tracker/dashboard.html), and no
+        others: each entry is keyed for the row store by all it holds, and a commitment's long
+        texts or an author's password hash are no part of it."""
+        updates = (
+            self.select_related("commitment", "author")
+            .only(*ACTIVITY_FIELDS)
+            .order_by("-created_at", "-pk")
+        )
         if divisions:
             updates = updates.filter(commitment__lead_division__in=divisions)
         return updates
