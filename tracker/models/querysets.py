@@ -30,6 +30,18 @@ LIST_PAGE_FIELDS = (
     "lead_division__name_ja",
 )
 # What the dashboard's short lists read (`CommitmentQuerySet.for_dashboard`).
+DASHBOARD_ROW_FIELDS = (
+    "title",
+    "status",
+    "confidence",
+    "target_date",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+    "lead_division__name",
+    "lead_division__name_ja",
+)
+# What the dashboard's recent activity reads (`StatusUpdateQuerySet.recent`).
 ACTIVITY_FIELDS = (
     "created_at",
     "status_from",
@@ -41,17 +53,6 @@ ACTIVITY_FIELDS = (
     "author__first_name",
     "author__last_name",
     "author__username",
-)
-DASHBOARD_ROW_FIELDS = (
-    "title",
-    "status",
-    "confidence",
-    "target_date",
-    "owner__first_name",
-    "owner__last_name",
-    "owner__username",
-    "lead_division__name",
-    "lead_division__name_ja",
 )
 
 
