@@ -11,14 +11,16 @@ import io
 import re
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests.factories import aware
-from tests.test_reports import END, NOW, WEEK, World, build, move
+from tests.test_reports import AS_OF_READ, END, NOW, WEEK, World, build, move
 from tracker import report as reports
-from tracker.models import Commitment, Confidence, Status
+from tracker.models import Commitment, Confidence, Status, Theme
+from tracker.report import building
 from tracker.report import csv as report_csv
 from tracker.report import html as report_html
 from tracker.report.rows import LazyRows, row_keys
@@ -152,7 +154,7 @@ def test_a_commitment_without_any_history_is_read_from_its_own_row(crowded):
 def test_the_build_reads_a_fixed_number_of_queries_at_any_size(
     crowded, django_assert_max_num_queries, django_assert_num_queries
 ):
-    # The report's 12 queries and the journal's head.
+    # The report's queries (12, or 10 on PostgreSQL) and the journal's head.
     with django_assert_max_num_queries(13) as few:
         build()
     for n in range(15):
@@ -308,7 +310,7 @@ def test_more_rows_on_the_page_read_the_same_queries(
         for headers, part in (({}, ""), ({"HX-Request": "true"}, "open")):
             params = {"week": WEEK, "open": str(shown), "part": part}
             # As pinned in test_report_scale: the page 20, the fragment 16.
-            with django_assert_num_queries(16 if part else 20) as queries:
+            with django_assert_num_queries((13 if part else 17) + AS_OF_READ) as queries:
                 response = client.get(reverse("report"), params, headers=headers)
             counts.append(len(queries.captured_queries))
             html = response.content.decode()
@@ -363,3 +365,36 @@ def test_lazy_rows_build_with_the_cycle_collector_paused_and_resume_it():
 def test_the_csv_prints_times_as_strftime_did(value):
     assert report_csv._format_datetime(value) == value.strftime("%Y-%m-%d %H:%M")
     assert report_csv._format_datetime(None) == ""
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own read (LATERAL)")
+@pytest.mark.parametrize("theme", [None, "security"])
+def test_postgresqls_one_query_reads_what_the_three_portable_queries_read(crowded, theme):
+    """Every fallback of the as-of rules, at both ends of the week, with and without a filter."""
+    history = Commitment.history.model.objects
+    start, end = reports.parse_iso_week(WEEK)
+    # No history at all: its own row, at both ends.
+    history.filter(id=crowded.deterrence.pk).delete()
+    Commitment.objects.filter(pk=crowded.deterrence.pk).update(title="Loaded around the services")
+    # History only after the week: its earliest row, at both ends.
+    later = history.filter(id=crowded.realignment.pk).order_by("history_date", "history_id")
+    later.exclude(pk=later.first().pk).delete()
+    later.update(history_date=end + datetime.timedelta(days=3))
+    # History only from within the week: its earliest row at the start, its latest at the end.
+    history.filter(id=crowded.sanctions.pk).update(history_date=start + datetime.timedelta(hours=5))
+    chosen = Theme.objects.get(code=theme) if theme else None
+
+    one = building._read_postgresql(start=start, end=end, theme=chosen)
+    three = building._read_portable(start=start, end=end, theme=chosen)
+
+    assert one == three
+    snapshots, at_start = one
+    assert snapshots[crowded.deterrence.pk][2] == "Loaded around the services"
+    kept = Commitment.objects.filter(created_at__lt=end)
+    kept = kept.filter(themes=chosen) if chosen else kept
+    assert set(snapshots) == set(kept.values_list("pk", flat=True))
+    edges = {crowded.deterrence.pk, crowded.realignment.pk, crowded.sanctions.pk}
+    assert edges & set(snapshots) <= set(at_start)
+    # Created within the week: no state at its start.
+    within = Commitment.objects.filter(created_at__gte=start, created_at__lt=end)
+    assert within.exists() and not set(at_start) & set(within.values_list("pk", flat=True))
