@@ -11,13 +11,12 @@ import io
 import re
 
 import pytest
-from django.db import connection
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests.factories import aware
-from tests.test_reports import AS_OF_READ, END, NOW, WEEK, World, build, move
+from tests.test_reports import END, NOW, WEEK, World, build, move
 from tracker import report as reports
 from tracker.models import Commitment, Confidence, Status, Theme
 from tracker.report import building
@@ -154,8 +153,8 @@ def test_a_commitment_without_any_history_is_read_from_its_own_row(crowded):
 def test_the_build_reads_a_fixed_number_of_queries_at_any_size(
     crowded, django_assert_max_num_queries, django_assert_num_queries
 ):
-    # The report's queries (12, or 10 on PostgreSQL) and the journal's head.
-    with django_assert_max_num_queries(13) as few:
+    # The report's 10 queries and the journal's head.
+    with django_assert_max_num_queries(11) as few:
         build()
     for n in range(15):
         crowded.make(f"More {n}", themes=[crowded.russia])
@@ -310,7 +309,7 @@ def test_more_rows_on_the_page_read_the_same_queries(
         for headers, part in (({}, ""), ({"HX-Request": "true"}, "open")):
             params = {"week": WEEK, "open": str(shown), "part": part}
             # As pinned in test_report_scale: the page 20, the fragment 16.
-            with django_assert_num_queries((13 if part else 17) + AS_OF_READ) as queries:
+            with django_assert_num_queries(14 if part else 18) as queries:
                 response = client.get(reverse("report"), params, headers=headers)
             counts.append(len(queries.captured_queries))
             html = response.content.decode()
@@ -367,34 +366,47 @@ def test_the_csv_prints_times_as_strftime_did(value):
     assert report_csv._format_datetime(None) == ""
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own read (LATERAL)")
 @pytest.mark.parametrize("theme", [None, "security"])
-def test_postgresqls_one_query_reads_what_the_three_portable_queries_read(crowded, theme):
-    """Every fallback of the as-of rules, at both ends of the week, with and without a filter."""
+def test_the_as_of_read_takes_each_fallback_at_both_ends_of_the_week(crowded, theme):
+    """The history row before the moment, else the earliest, else the commitment's own row."""
     history = Commitment.history.model.objects
     start, end = reports.parse_iso_week(WEEK)
+    columns = ("lead_division_id", "is_archived", "status", "confidence")
     # No history at all: its own row, at both ends.
-    history.filter(id=crowded.deterrence.pk).delete()
-    Commitment.objects.filter(pk=crowded.deterrence.pk).update(title="Loaded around the services")
-    # History only after the week: its earliest row, at both ends.
+    own = crowded.deterrence
+    history.filter(id=own.pk).delete()
+    Commitment.objects.filter(pk=own.pk).update(title="Loaded around the services")
+    # History only after the week: its earliest row at both ends, not the current row.
     later = history.filter(id=crowded.realignment.pk).order_by("history_date", "history_id")
     later.exclude(pk=later.first().pk).delete()
     later.update(history_date=end + datetime.timedelta(days=3))
+    Commitment.objects.filter(pk=crowded.realignment.pk).update(
+        title="Renamed after the week", status=Status.DROPPED
+    )
     # History only from within the week: its earliest row at the start, its latest at the end.
-    history.filter(id=crowded.sanctions.pk).update(history_date=start + datetime.timedelta(hours=5))
+    within = history.filter(id=crowded.sanctions.pk).order_by("history_date", "history_id")
+    within.update(history_date=start + datetime.timedelta(hours=5))
+    first, last = within.first(), within.last()
+    history.filter(pk=first.pk).update(title="As first recorded", status=Status.STALLED)
+    first.refresh_from_db()
     chosen = Theme.objects.get(code=theme) if theme else None
 
-    one = building._read_postgresql(start=start, end=end, theme=chosen)
-    three = building._read_portable(start=start, end=end, theme=chosen)
+    snapshots, at_start = building._read_states(start=start, end=end, theme=chosen)
 
-    assert one == three
-    snapshots, at_start = one
-    assert snapshots[crowded.deterrence.pk][2] == "Loaded around the services"
     kept = Commitment.objects.filter(created_at__lt=end)
     kept = kept.filter(themes=chosen) if chosen else kept
     assert set(snapshots) == set(kept.values_list("pk", flat=True))
-    edges = {crowded.deterrence.pk, crowded.realignment.pk, crowded.sanctions.pk}
-    assert edges & set(snapshots) <= set(at_start)
+    title = 1 + building._SNAPSHOT_COLUMNS.index("title")
+    expected = {
+        own.pk: ("Loaded around the services", Commitment.objects.get(pk=own.pk)),
+        crowded.realignment.pk: ("Implement the realignment plan", later.get()),
+        crowded.sanctions.pk: (last.title, first),
+    }
+    for pk, (title_at_end, row_at_start) in expected.items():
+        if pk in snapshots:
+            assert snapshots[pk][title] == title_at_end
+            assert at_start[pk] == (pk, *(getattr(row_at_start, name) for name in columns))
+    assert first.title != last.title and first.status == Status.STALLED
     # Created within the week: no state at its start.
-    within = Commitment.objects.filter(created_at__gte=start, created_at__lt=end)
-    assert within.exists() and not set(at_start) & set(within.values_list("pk", flat=True))
+    new = kept.filter(created_at__gte=start)
+    assert new.exists() and not set(at_start) & set(new.values_list("pk", flat=True))

@@ -26,7 +26,6 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -82,97 +81,15 @@ _SNAPSHOT_COLUMNS = (
     "status_start",
     "confidence_start",
 )
+_CREATED_AT = 1 + _SNAPSHOT_COLUMNS.index("created_at")
+_LAST_UPDATE = 1 + _SNAPSHOT_COLUMNS.index("last_update")
 _STATUS_START = 1 + _SNAPSHOT_COLUMNS.index("status_start")
+_CONFIDENCE_START = 1 + _SNAPSHOT_COLUMNS.index("confidence_start")
 # What `build_report` reads of a commitment's state at the week's start, after its id.
 _START_COLUMNS = ("lead_division_id", "is_archived", "status", "confidence")
-_CONFIDENCE_START = 1 + _SNAPSHOT_COLUMNS.index("confidence_start")
 
 
-def _journal_at(moment: datetime.datetime, name: str, commitment: str = "pk") -> Subquery:
-    # Served by the (commitment, created_at) index: one short backward scan per commitment.
-    return Subquery(
-        StatusUpdate.objects.filter(commitment=OuterRef(commitment), created_at__lt=moment)
-        .order_by("-created_at", "-pk")
-        .values(name)[:1]
-    )
-
-
-def _with_journal(rows: QuerySet, *, start, end, commitment: str) -> QuerySet:
-    """`rows` with each commitment's journal state at the week's end and at its start."""
-    return rows.annotate(
-        status_end=_journal_at(end, "status_to", commitment),
-        confidence_end=_journal_at(end, "confidence_to", commitment),
-        last_update=_journal_at(end, "created_at", commitment),
-        status_start=_journal_at(start, "status_to", commitment),
-        confidence_start=_journal_at(start, "confidence_to", commitment),
-    )
-
-
-def _history_at(base: QuerySet, moment: datetime.datetime) -> QuerySet:
-    """The history rows of the commitments in `base` as they stood at `moment`."""
-    history = Commitment.history.model.objects
-    before = history.filter(id=OuterRef("pk"), history_date__lt=moment)
-    latest = before.order_by("-history_date", "-history_id").values("history_id")[:1]
-    # Rows written before history was kept start with a later row: their earliest one is the
-    # oldest state we know, and unlike the current row it does not move after the week.
-    earliest = (
-        history.filter(id=OuterRef("pk"))
-        .order_by("history_date", "history_id")
-        .values("history_id")[:1]
-    )
-    # Two lists rather than one COALESCE of both lookups, which PostgreSQL worked out three
-    # times per commitment: here each is one read of the as-of index per commitment.
-    return history.filter(
-        Q(history_id__in=base.annotate(hid=Subquery(latest)).values("hid"))
-        | Q(
-            history_id__in=base.filter(~Exists(before))
-            .annotate(hid=Subquery(earliest))
-            .values("hid")
-        )
-    ).order_by()
-
-
-def _read_portable(*, start, end, theme: Theme | None) -> tuple[dict, dict]:
-    """Each commitment's snapshot at the week's end (id → the id and `_SNAPSHOT_COLUMNS`) and,
-    for those created before the week, its state at the start (id → id, division, archived,
-    status, confidence), in three queries."""
-    history = Commitment.history.model.objects
-    base = Commitment.objects.filter(created_at__lt=end)
-    if theme is not None:
-        base = base.filter(themes=theme)
-    # One row per commitment: its history row at the week's end, with its journal state at both
-    # ends of the week; a commitment without any history (data loaded around the services) from
-    # its own row, by a second query that is empty in normal use.
-    at_end = _with_journal(
-        _history_at(base, end),
-        start=start,
-        end=end,
-        commitment="id",
-    ).values_list("id", *_SNAPSHOT_COLUMNS)
-    without_history = _with_journal(
-        base.filter(~Exists(history.filter(id=OuterRef("pk")))).order_by(),
-        start=start,
-        end=end,
-        commitment="pk",
-    ).values_list("pk", *_SNAPSHOT_COLUMNS)
-    snapshots = {row[0]: row for row in at_end}
-    snapshots.update((row[0], row) for row in without_history)
-    at_start = {
-        row[0]: row
-        for row in _history_at(base.filter(created_at__lt=start), start).values_list(
-            "id", *_START_COLUMNS
-        )
-    }
-    # No history at all: its own row stands for the week's start too.
-    start_columns = [1 + _SNAPSHOT_COLUMNS.index(name) for name in _START_COLUMNS]
-    for pk, snap in snapshots.items():
-        if snap[1] < start and pk not in at_start:
-            at_start[pk] = (pk, *(snap[i] for i in start_columns))
-    return snapshots, at_start
-
-
-# The history columns `_read_postgresql` reads for a snapshot: its owner by id, whose names a join
-# adds.
+# The history columns of a commitment's state; its owner by id, whose names a join adds.
 _HISTORY_COLUMNS = (
     "created_at",
     "title",
@@ -186,54 +103,90 @@ _HISTORY_COLUMNS = (
     "status",
     "confidence",
 )
+# SQLite hands back a computed column's text as it is stored: a column name's "[type]" has the
+# driver convert it, as Django's converters do for a model's fields. PostgreSQL only sees a name.
+_SQLITE_TYPES = {
+    "created_at": "datetime",
+    "last_update": "datetime",
+    "target_date": "date",
+    "is_archived": "bool",
+}
 
 
-def _read_postgresql(*, start, end, theme: Theme | None) -> tuple[dict, dict]:
-    """What `_read_portable` reads, in one query.
+def _read_states(*, start, end, theme: Theme | None) -> tuple[dict, dict]:
+    """Each commitment's state at the week's end and at its start, in one query.
 
-    Each as-of lookup is a LATERAL subquery: one short scan of an as-of index per commitment,
-    and the journal's row read once for its three columns rather than once per column. The
-    portable queries take three statements, in which PostgreSQL filters every history row
-    against the list of the latest ones and reads the journal five times per commitment: three
-    times the time of this one. The fallbacks are those of `_history_at` and `_read_portable`:
-    the earliest history row when none is before the moment (a one-time filter, skipped when a
-    row was found), else the commitment's own row.
+    Returns `snapshots` (id → the id and `_SNAPSHOT_COLUMNS`) and `at_start` (id → the id and
+    `_START_COLUMNS`, for the commitments created before the week's start). A state is the history
+    row before the moment, else the earliest history row (rows written before history was kept
+    start with a later row: the oldest state we know, which unlike the current row does not move
+    after the week), else the commitment's own row (data loaded around the services); the status
+    and confidence at either end and the last update come from the journal.
+
+    Each lookup is one short read of an as-of index per commitment (`historicalcommitment_as_of`,
+    `statusupdate_as_of`). PostgreSQL gets each as a LATERAL subquery: it would hash-join a join on
+    a subquery's key against every history row. SQLite, which has no LATERAL, joins each row by
+    its key, found by a correlated subquery, in a nested loop.
     """
+    lateral = connection.vendor == "postgresql"
     # Table and column names come from the models; every value is a parameter.
     history = Commitment.history.model._meta.db_table
     journal = StatusUpdate._meta.db_table
+    latest = (
+        "x.id = c.id AND x.history_date < %({moment})s "
+        "ORDER BY x.history_date DESC, x.history_id DESC LIMIT 1"
+    )
+    earliest = "x.id = c.id ORDER BY x.history_date, x.history_id LIMIT 1"
+    columns = ", ".join(f"x.{name}" for name in _HISTORY_COLUMNS)
 
-    def as_of(alias: str, moment: str, when: str = "TRUE") -> str:
-        columns = ", ".join(f"x.{name}" for name in _HISTORY_COLUMNS)
-        latest, earliest = alias, f"{alias}_earliest"
+    def history_at(alias: str, moment: str, when: str = "TRUE") -> str:
+        found = latest.format(moment=moment)
+        if lateral:
+            # The earliest row only where no row is before the moment: a one-time filter.
+            return f"""
+            LEFT JOIN LATERAL (
+                SELECT x.history_id, {columns} FROM {history} x WHERE {when} AND {found}
+            ) {alias} ON TRUE
+            LEFT JOIN LATERAL (
+                SELECT x.history_id, {columns} FROM {history} x
+                WHERE {when} AND {alias}.history_id IS NULL AND {earliest}
+            ) {alias}_earliest ON TRUE"""  # noqa: S608
         return f"""
-        LEFT JOIN LATERAL (
-            SELECT x.history_id, {columns} FROM {history} x
-            WHERE {when} AND x.id = c.id AND x.history_date < %({moment})s
-            ORDER BY x.history_date DESC, x.history_id DESC LIMIT 1
-        ) {latest} ON TRUE
-        LEFT JOIN LATERAL (
-            SELECT x.history_id, {columns} FROM {history} x
-            WHERE {when} AND {latest}.history_id IS NULL AND x.id = c.id
-            ORDER BY x.history_date, x.history_id LIMIT 1
-        ) {earliest} ON TRUE"""  # noqa: S608
+            LEFT JOIN {history} {alias} ON {when} AND {alias}.history_id = COALESCE(
+                (SELECT x.history_id FROM {history} x WHERE {found}),
+                (SELECT x.history_id FROM {history} x WHERE {earliest})
+            )"""  # noqa: S608
 
     def pick(alias: str, name: str) -> str:
-        earliest = f"{alias}_earliest"
-        return (
-            f"CASE WHEN {alias}.history_id IS NOT NULL THEN {alias}.{name} "
-            f"WHEN {earliest}.history_id IS NOT NULL THEN {earliest}.{name} ELSE c.{name} END"
+        row = f"WHEN {alias}.history_id IS NOT NULL THEN {alias}.{name}"
+        if lateral:
+            row += f" WHEN {alias}_earliest.history_id IS NOT NULL THEN {alias}_earliest.{name}"
+        return f"CASE {row} ELSE c.{name} END"
+
+    def journal_at(alias: str, moment: str) -> str:
+        found = (
+            f"j.commitment_id = c.id AND j.created_at < %({moment})s "
+            "ORDER BY j.created_at DESC, j.id DESC LIMIT 1"
         )
+        if lateral:
+            return f"""
+            LEFT JOIN LATERAL (
+                SELECT j.status_to, j.confidence_to, j.created_at FROM {journal} j WHERE {found}
+            ) {alias} ON TRUE"""  # noqa: S608
+        return f"""
+            LEFT JOIN {journal} {alias} ON {alias}.id = (
+                SELECT j.id FROM {journal} j WHERE {found}
+            )"""  # noqa: S608
 
-    def journal_at(moment: str, columns: str) -> str:
-        return f"""(
-            SELECT {columns} FROM {journal} j
-            WHERE j.commitment_id = c.id AND j.created_at < %({moment})s
-            ORDER BY j.created_at DESC, j.id DESC LIMIT 1
-        )"""  # noqa: S608
+    def typed(name: str) -> str:
+        kind = _SQLITE_TYPES.get(name.removeprefix("start_"))
+        return f's.{name} AS "{name} [{kind}]"' if kind else f"s.{name}"
 
+    params = {
+        "start": connection.ops.adapt_datetimefield_value(start),
+        "end": connection.ops.adapt_datetimefield_value(end),
+    }
     theme_filter = ""
-    params = {"start": start, "end": end}
     if theme is not None:
         links = Commitment.themes.through._meta.db_table
         theme_filter = (
@@ -243,40 +196,44 @@ def _read_postgresql(*, start, end, theme: Theme | None) -> tuple[dict, dict]:
         params["theme"] = theme.pk
     state = ", ".join(f"{pick('h', name)} AS {name}" for name in _HISTORY_COLUMNS)
     state_at_start = ", ".join(f"{pick('hs', name)} AS start_{name}" for name in _START_COLUMNS)
-    user = get_user_model()._meta.db_table
-    # The snapshot's columns in the order of `_SNAPSHOT_COLUMNS`, the owner's names from the join.
     snapshot = ", ".join(
-        f"u.{name.removeprefix('owner__')}" if name.startswith("owner__") else f"s.{name}"
+        f"u.{name.removeprefix('owner__')}" if name.startswith("owner__") else typed(name)
         for name in _SNAPSHOT_COLUMNS
     )
-    # MATERIALIZED: joined inside the loop, the owners' table was read once per commitment.
+    # MATERIALIZED: joined inside PostgreSQL's loop of lookups, the owners' table was read once
+    # per commitment.
     sql = f"""
-        WITH states AS MATERIALIZED (
+        WITH states AS {"MATERIALIZED" if lateral else ""} (
             SELECT c.id, {state},
                 je.status_to AS status_end, je.confidence_to AS confidence_end,
                 je.created_at AS last_update,
                 js.status_to AS status_start, js.confidence_to AS confidence_start,
                 c.created_at < %(start)s AS existed_at_start, {state_at_start}
             FROM {Commitment._meta.db_table} c
-            {as_of("h", "end")}
-            {as_of("hs", "start", "c.created_at < %(start)s")}
-            LEFT JOIN LATERAL {journal_at("end", "j.status_to, j.confidence_to, j.created_at")}
-                je ON TRUE
-            LEFT JOIN LATERAL {journal_at("start", "j.status_to, j.confidence_to")} js ON TRUE
+            {history_at("h", "end")}
+            {history_at("hs", "start", "c.created_at < %(start)s")}
+            {journal_at("je", "end")}
+            {journal_at("js", "start")}
             WHERE c.created_at < %(end)s {theme_filter}
         )
         SELECT s.id, {snapshot}, s.existed_at_start,
-            {", ".join(f"s.start_{name}" for name in _START_COLUMNS)}
-        FROM states s LEFT JOIN {user} u ON u.id = s.owner_id
+            {", ".join(typed(f"start_{name}") for name in _START_COLUMNS)}
+        FROM states s LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = s.owner_id
     """  # noqa: S608
     snapshots: dict[int, tuple] = {}
     at_start: dict[int, tuple] = {}
     width = 1 + len(_SNAPSHOT_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for row in cursor:
+        for row in cursor.fetchall():
+            if not lateral:
+                # SQLite's driver reads a time as it is stored: in UTC, without its zone.
+                row = list(row)
+                for index in (_CREATED_AT, _LAST_UPDATE):
+                    if row[index] is not None:
+                        row[index] = row[index].replace(tzinfo=datetime.UTC)
             pk = row[0]
-            snapshots[pk] = row[:width]
+            snapshots[pk] = tuple(row[:width])
             if row[width]:
                 at_start[pk] = (pk, *row[width + 1 :])
     return snapshots, at_start
@@ -317,8 +274,7 @@ def build_report(
     zone = report_time_zone()
     language = get_language()
 
-    read = _read_postgresql if connection.vendor == "postgresql" else _read_portable
-    snapshots, at_start = read(start=start, end=end, theme=theme)
+    snapshots, at_start = _read_states(start=start, end=end, theme=theme)
     theme_links = Commitment.themes.through.objects.filter(
         commitment__created_at__lt=end
     ).values_list("commitment_id", "theme_id")
