@@ -89,19 +89,10 @@ _CONFIDENCE_START = 1 + _SNAPSHOT_COLUMNS.index("confidence_start")
 _START_COLUMNS = ("lead_division_id", "is_archived", "status", "confidence")
 
 
-# The history columns of a commitment's state; its owner by id, whose names a join adds.
-_HISTORY_COLUMNS = (
-    "created_at",
-    "title",
-    "owner_id",
-    "lead_division_id",
-    "target_date",
-    "next_step",
-    "is_archived",
-    "follow_up_venue_id",
-    "origin_meeting_id",
-    "status",
-    "confidence",
+# The history columns of a snapshot: `_SNAPSHOT_FIELDS` with the owner by id, whose names a join
+# adds.
+_HISTORY_COLUMNS = tuple(
+    dict.fromkeys("owner_id" if name.startswith("owner__") else name for name in _SNAPSHOT_FIELDS)
 )
 # SQLite hands back a computed column's text as it is stored: a column name's "[type]" has the
 # driver convert it, as Django's converters do for a model's fields. PostgreSQL only sees a name.
