@@ -308,7 +308,7 @@ def test_more_rows_on_the_page_read_the_same_queries(
     for shown in (PAGE, 4 * PAGE, 20 * PAGE):
         for headers, part in (({}, ""), ({"HX-Request": "true"}, "open")):
             params = {"week": WEEK, "open": str(shown), "part": part}
-            # As pinned in test_report_scale: the page 20, the fragment 16.
+            # As pinned in test_report_scale: the page 18, the fragment 14.
             with django_assert_num_queries(14 if part else 18) as queries:
                 response = client.get(reverse("report"), params, headers=headers)
             counts.append(len(queries.captured_queries))
