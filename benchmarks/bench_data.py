@@ -74,9 +74,9 @@ def main() -> None:
             raise SystemExit("The database holds part of a data set: drop it and run again.")
         build(random.Random(48))
     # The planner's statistics and PostgreSQL's visibility map, as a live database has them
-    # (autovacuum gathers both; on SQLite `ANALYZE` writes sqlite_stat1): after a bulk load they
-    # are missing, the plans chosen without them are not the ones a deployment runs, and every
-    # index-only scan would also read the table.
+    # (autovacuum gathers both on PostgreSQL; on SQLite the nightly `query-statistics` job runs
+    # `ANALYZE`): after a bulk load they are missing, the plans chosen without them are not the
+    # ones a deployment runs, and every index-only scan would also read the table.
     from django.db import connection
 
     with connection.cursor() as cursor:

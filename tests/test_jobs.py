@@ -50,6 +50,9 @@ DAILY = Job(
     "daily", Daily(at=datetime.time(9), time_zone="Asia/Tokyo"), "tests.test_jobs.record_call"
 )
 
+# The jobs the app registers, before each test replaces them with its own.
+REGISTERED = {job.name: job for job in scheduling.PERIODIC_JOBS}
+
 
 @pytest.fixture(autouse=True)
 def jobs(monkeypatch):
@@ -353,3 +356,51 @@ def test_run_scheduler_stops_when_asked():
     stop.set()
     scheduling.run_forever(interval=1, stop=stop)  # returns at once: no tick after a stop
     assert not JobHeartbeat.objects.exists()
+
+
+def _planner_statistics(table: str) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return []
+        cursor.execute("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        return cursor.fetchall()
+
+
+@pytest.fixture
+def planner_statistics_dropped():
+    """Statistics of this test's few rows would steer the plans of the tests after it."""
+    yield
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+
+
+# Committed: the worker closes and reopens its connection between tasks, as in production.
+@pytest.mark.django_db(transaction=True)
+def test_the_nightly_job_gathers_the_query_planners_statistics(
+    database_tasks, monkeypatch, planner_statistics_dropped
+):
+    """SQLite keeps no statistics unless asked (PostgreSQL's autovacuum gathers its own); the
+    scheduled job, run by the worker, asks."""
+    from tests.factories import CommitmentFactory
+
+    CommitmentFactory.create_batch(3)
+    job = REGISTERED["query-statistics"]
+    assert job.when == Daily(at=datetime.time(4))
+    now = timezone.now()
+    monkeypatch.setattr(
+        scheduling,
+        "PERIODIC_JOBS",
+        [Job(job.name, job.when, job.function, since=now - datetime.timedelta(days=2))],
+    )
+    if connection.vendor == "sqlite":
+        assert _planner_statistics("tracker_commitment") == []
+    [run] = tick(now).enqueued
+
+    _work()
+
+    assert ScheduledRun.objects.get(pk=run.pk).status == RunStatus.SUCCEEDED
+    if connection.vendor == "sqlite":
+        indexes = {index for index, _stat in _planner_statistics("tracker_commitment")}
+        assert {"commitment_open_target", "commitment_active_counts"} <= indexes

@@ -20,6 +20,7 @@ from tests.test_import import _confirm, _csv_bytes, _csv_rows, _export, _import,
 from tests.test_readout_import import reference, review, review_data, save
 from tracker import services
 from tracker.models import Commitment, Meeting, Status, StatusUpdate
+from tracker.tasks import refresh_query_statistics
 from tracker.timeline import TIMELINE_PAGE_SIZE, TimelineKey
 from tracker.widgets import QuickSelect
 
@@ -395,3 +396,28 @@ def test_the_filter_form_reads_its_meetings_and_owners_without_reading_every_com
         for q in queries.captured_queries
         if "readout_text" in q["sql"] and "tracker_commitment" in q["sql"]
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner and partial indexes")
+@pytest.mark.parametrize("section", ["overdue", "due_soon"])
+def test_sqlite_reads_the_dashboards_dated_lists_off_the_partial_index_of_open_items(section):
+    """The dashboard lists the first ten open items by target date. SQLite can walk the partial
+    index of open items in that order and stop at ten only if the query's condition is spelled
+    as the index's, statuses written out: with bound statuses it sorted every open item first."""
+    today = timezone.localdate()
+    for days in range(-10, 20):
+        CommitmentFactory(target_date=today + datetime.timedelta(days=days))
+    CommitmentFactory.create_batch(5, status=Status.COMPLETED)
+    refresh_query_statistics(run=None)  # as the nightly job leaves the database
+    sections = Commitment.objects.for_dashboard().attention_sections(
+        now=timezone.now(), today=today, due_soon_days=14
+    )
+    plan = sections[section][:10].explain()
+    assert "USING INDEX commitment_open_target" in plan
+    assert "TEMP B-TREE" not in plan
+
+
+@pytest.mark.parametrize("codes", [[], ["open'; DROP TABLE x; --"], ["In_progress"], [1]])
+def test_the_written_out_status_list_takes_choice_codes_only(codes):
+    with pytest.raises(ValueError, match="choice codes only"):
+        str(Commitment.objects.filter(status__in_codes=codes).query)

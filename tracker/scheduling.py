@@ -114,6 +114,12 @@ PERIODIC_JOBS: list[Job] = [
         Daily(at=datetime.time(3, 45)),
         "tracker.services.security_log.security_log_prune_job",
     ),
+    # SQLite's query planner statistics (PostgreSQL's autovacuum keeps its own).
+    Job(
+        "query-statistics",
+        Daily(at=datetime.time(4)),
+        "tracker.tasks.refresh_query_statistics",
+    ),
     # Due, overdue, review-date and stale reminders, then the day's digest mail.
     Job("reminders", Daily(at=datetime.time(7)), "tracker.services.notifications.reminders_job"),
     Job("daily-digest", Daily(at=datetime.time(8)), "tracker.services.notifications.digests_job"),
