@@ -80,7 +80,12 @@ def main() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE")
+        elif os.environ.get("BENCH_NO_STATISTICS"):
+            cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")  # `bench_web.py --no-statistics`
+        else:
+            cursor.execute("ANALYZE")
     long_pk, short_pk = Commitment.objects.order_by("pk").values_list("pk", flat=True)[:2]
     facts = {
         "username": MANAGER,

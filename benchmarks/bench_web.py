@@ -62,7 +62,15 @@ def main() -> None:
         type=int,
         help="a Redmine on 127.0.0.1 loaded by benchmarks/redmine/setup.sh, measured beside",
     )
+    parser.add_argument(
+        "--no-statistics",
+        action="store_true",
+        help="SQLite only: serve the data set without the query planner's statistics, as a "
+        "deployment has it before the nightly query-statistics job first runs",
+    )
     args = parser.parse_args()
+    if args.no_statistics and args.db != "sqlite":
+        parser.error("--no-statistics needs --db sqlite (PostgreSQL's autovacuum keeps them)")
     require_wrk()
     DATA.mkdir(exist_ok=True)
     databases = ["postgresql", "sqlite"] if args.db == "both" else [args.db]
@@ -163,6 +171,8 @@ def server_environment(db: str, source: Path) -> dict[str, str]:
 
 def run_database(db: str, args) -> list[dict]:
     env = server_environment(db, args.source)
+    if args.no_statistics:
+        env["BENCH_NO_STATISTICS"] = "1"
     print(f"{db}: preparing the data set (built once, several minutes) …", flush=True)
     prepared = subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, str(HERE / "bench_data.py")],
