@@ -90,7 +90,7 @@ def refresh_query_statistics(*, run: ScheduledRun) -> None:
 
     PostgreSQL's autovacuum gathers them as tables change; SQLite has nothing of the kind, and
     a database that never had them is planned blind. At 10,000 commitments the list page's
-    queries took 24 ms instead of 2 and the dashboard's 22 instead of 9 (docs/benchmarks.md).
+    queries took 16 ms instead of 2, the dashboard's 21-24 instead of 9 (docs/benchmarks.md).
     A full pass, not `analysis_limit`'s sample: sampled statistics once sent the dashboard's
     recent activity through a 220 ms plan. It took 0.15 s over 100,000 journal entries."""
     if connection.vendor == "sqlite":

@@ -79,7 +79,8 @@ class InCodes(Lookup):
         codes = [str(code) for code in self.rhs]
         if not codes or not all(CODE.fullmatch(code) for code in codes):
             raise ValueError(f"in_codes takes choice codes only, not {codes!r}")
-        return f"{lhs} IN ({', '.join(f"'{code}'" for code in codes)})", params
+        written = ", ".join(f"'{code}'" for code in codes)
+        return f"{lhs} IN ({written})", params
 
 
 def open_commitments() -> Q:
