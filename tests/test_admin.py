@@ -173,6 +173,17 @@ def test_action_reassign_owner(admin_client):
     assert all(c.status_updates.count() == 2 for c in Commitment.objects.all())
 
 
+def test_the_reassign_action_names_each_user_by_name_and_log_in(admin_client):
+    """The picker's rows are read as tuples (first name, last name, log-in) and labelled as the
+    admin's pickers label a user; a user without a name is shown by log-in alone, once."""
+    UserFactory(username="htanaka", first_name="Haruka", last_name="<Tanaka>")
+    UserFactory(username="nameless", first_name="", last_name="")
+    page = _select_action(admin_client, "reassign_owner", CommitmentFactory.create_batch(1))
+    options = re.search(r'<select name="owner".*?</select>', page.text, re.S)[0]
+    assert ">Haruka &lt;Tanaka&gt; (htanaka)</option>" in options
+    assert ">nameless</option>" in options
+
+
 def test_reassign_is_refused_to_a_data_entry_clerk(client, clerk):
     client.force_login(clerk)
     owner = UserFactory(username="owner")

@@ -1004,7 +1004,7 @@ def test_reassign_form_keeps_only_the_fields_asked_for(manager, division):
     whole = ReassignForm({"owner": owner.pk, "lead_division": division.pk, "note": "Handover."})
     assert whole.is_valid(), whole.errors
     assert whole.cleaned_data == {"owner": owner, "lead_division": division, "note": "Handover."}
-    labelled = ReassignForm(fields=("owner",), user_label=lambda user: f"[{user.username}]")
+    labelled = ReassignForm(fields=("owner",), user_label=lambda first, last, login: f"[{login}]")
     assert list(labelled.fields) == ["owner"]
     assert f">[{owner.username}]<" in str(labelled["owner"])
     owner_only = ReassignForm({"owner": owner.pk, "note": "ignored"}, fields=("owner",))

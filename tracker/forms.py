@@ -25,7 +25,7 @@ from .models import (
     Theme,
 )
 from .models.meetings import meeting_label
-from .names import choose_name, display_name, format_user_name, user_name
+from .names import choose_name, format_user_name
 from .widgets import QuickSelects, RowChoiceField
 
 OPEN = "open"
@@ -282,16 +282,26 @@ def _form_value(value) -> str:
 
 class ReassignForm(QuickSelects, forms.Form):
     """A new owner, lead division and note; `fields` keeps only some of them (the admin's bulk
-    action asks for the owner alone) and `user_label` names the users in the picker."""
+    action asks for the owner alone) and `user_label` names the users in the picker from their
+    first name, last name and log-in.
 
-    owner = forms.ModelChoiceField(
+    On every commitment page: the pickers read their rows as tuples and write their options once
+    per content (`RowChoiceField`), not a model instance and a label per user on every page."""
+
+    owner = RowChoiceField(
         label=_("New owner"),
         queryset=get_user_model().objects.filter(is_active=True).order_by("last_name", "username"),
         required=False,
+        label_fields=("first_name", "last_name", "username"),
+        label_from_row=format_user_name,
         empty_label=_("(nobody)"),
     )
-    lead_division = forms.ModelChoiceField(
-        label=_("Lead division"), queryset=Division.objects.all(), required=False
+    lead_division = RowChoiceField(
+        label=_("Lead division"),
+        queryset=Division.objects.all(),
+        required=False,
+        label_fields=("name", "name_ja"),
+        label_from_row=choose_name,
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
@@ -299,16 +309,14 @@ class ReassignForm(QuickSelects, forms.Form):
         self,
         *args,
         fields: Iterable[str] | None = None,
-        user_label: Callable[[object], str] = user_name,
+        user_label: Callable[[str, str, str], str] = format_user_name,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         if fields is not None:
             for name in set(self.fields) - set(fields):
                 del self.fields[name]
-        self.fields["owner"].label_from_instance = user_label
-        if "lead_division" in self.fields:
-            self.fields["lead_division"].label_from_instance = display_name
+        self.fields["owner"].label_from_row = user_label
 
 
 class FollowUpForm(QuickSelects, forms.Form):

@@ -22,7 +22,7 @@ from .labels import (
     NamedRelatedFilter,
     NamedRelatedOnlyFilter,
     datetime_text,
-    label,
+    user_label,
 )
 from .saving import ServiceSaveAdmin
 
@@ -228,7 +228,9 @@ class CommitmentAdmin(
             self.message_user(request, _("Only managers may reassign owners."), messages.ERROR)
             return None
         form = ReassignForm(
-            request.POST if "apply" in request.POST else None, fields=("owner",), user_label=label
+            request.POST if "apply" in request.POST else None,
+            fields=("owner",),
+            user_label=user_label,
         )
         if form.is_valid():
             count = services.commitments_reassign_bulk(

@@ -18,9 +18,14 @@ def label(obj) -> str:
     """How a picker or filter names a row: a user by name (and log-in), the rest in Japanese in
     the Japanese interface."""
     if isinstance(obj, get_user_model()):
-        name, login = names.user_name(obj), obj.get_username()
-        return name if name == login else f"{name} ({login})"
+        return user_label(obj.first_name, obj.last_name, obj.get_username())
     return names.display_name(obj)
+
+
+def user_label(first: str, last: str, login: str) -> str:
+    """`label` of a user from its first name, last name and log-in (a picker's row)."""
+    name = names.format_user_name(first, last, login)
+    return name if name == login else f"{name} ({login})"
 
 
 def datetime_text(value) -> str:
