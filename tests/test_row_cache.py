@@ -10,7 +10,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tests.factories import CommitmentFactory, ThemeFactory, UserFactory
+from tests.factories import CommitmentFactory, FollowUpFactory, ThemeFactory, UserFactory
 from tracker import services
 from tracker.models import Commitment, Status
 from tracker.templatetags import row_cache
@@ -223,3 +223,46 @@ def test_a_hostile_choice_selects_nothing_and_injects_nothing(editor_client, ove
 
 def _rows(page: str) -> str:
     return page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+
+
+def test_the_commitment_page_serves_its_timeline_lines_from_the_store(
+    editor_client, editor, overdue, monkeypatch
+):
+    services.commitment_set_status(
+        commitment=overdue,
+        user=editor,
+        status=Status.IN_PROGRESS,
+        expected_version=overdue.version,
+        note="Talks began.",
+    )
+    monkeypatch.setattr(row_cache, "_ROWS", {})
+    url = reverse("commitment-detail", args=[overdue.pk])
+    editor_client.get(url)
+    lines = len(row_cache._ROWS)
+    assert lines == len(editor_client.get(url).context["timeline"]) == 2
+    assert len(row_cache._ROWS) == lines  # the second page added nothing
+
+
+def test_the_timeline_shows_an_edited_follow_up_and_a_renamed_author_at_once(
+    editor_client, editor, overdue
+):
+    follow_up = FollowUpFactory(commitment=overdue, note="Raised by the minister.")
+    services.commitment_set_status(
+        commitment=overdue,
+        user=editor,
+        status=Status.IN_PROGRESS,
+        expected_version=overdue.version,
+        note="Talks began.",
+    )
+    url = reverse("commitment-detail", args=[overdue.pk])
+    page = editor_client.get(url).text
+    assert "Raised by the minister." in page and editor.get_full_name() in page
+    services.followup_edit(follow_up=follow_up, user=editor, data={"note": "Raised by the PM."})
+    follow_up.meeting.title = "Summit <renamed>"
+    follow_up.meeting.save(update_fields=["title"])
+    editor.first_name = "Renamed"
+    editor.save(update_fields=["first_name"])
+    timeline = editor_client.get(url).text.split('id="timeline"')[1]
+    assert "Raised by the PM." in timeline and "Raised by the minister." not in timeline
+    assert "Summit &lt;renamed&gt;" in timeline
+    assert '<span class="who">Renamed' in timeline

@@ -14,7 +14,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from . import names, timezones
-from .models import COMMITMENT_FIELDS, COMMITMENT_M2M_FIELDS, Commitment, Division, MeetingSeries
+from .models import (
+    COMMITMENT_FIELDS,
+    COMMITMENT_M2M_FIELDS,
+    Commitment,
+    Division,
+    MeetingSeries,
+    StatusUpdate,
+)
 
 # Field changes worth telling: status and confidence moves are told by the journal entries, and
 # the origin, the quote's position, themes and parties are not the item's progress.
@@ -130,7 +137,13 @@ def commitment_timeline(
 
 
 def _updates(commitment, before, limit) -> tuple[list[TimelineEntry], TimelineKey | None]:
-    rows = commitment.status_updates.select_related("author").order_by("-created_at", "-pk")
+    # Not `commitment.status_updates`: that would attach the commitment, with all that was read
+    # with it, to each entry, and each line's content key (row_cache) would walk it again.
+    rows = (
+        StatusUpdate.objects.filter(commitment=commitment)
+        .select_related("author")
+        .order_by("-created_at", "-pk")
+    )
     if before is not None:
         rows = rows.filter(before.older("update", "created_at", "pk"))
     rows = list(rows if limit is None else rows[: limit + 1])
