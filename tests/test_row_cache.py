@@ -36,15 +36,19 @@ def overdue(division):
     )
 
 
-def test_a_saved_status_shows_on_the_next_page(editor_client, editor, overdue):
-    assert "Not started" in editor_client.get(reverse("dashboard")).text
+def _talks_began(commitment, user) -> None:
     services.commitment_set_status(
-        commitment=overdue,
-        user=editor,
+        commitment=commitment,
+        user=user,
         status=Status.IN_PROGRESS,
-        expected_version=overdue.version,
+        expected_version=commitment.version,
         note="Talks began.",
     )
+
+
+def test_a_saved_status_shows_on_the_next_page(editor_client, editor, overdue):
+    assert "Not started" in editor_client.get(reverse("dashboard")).text
+    _talks_began(overdue, editor)
     page = editor_client.get(reverse("dashboard")).text
     assert "In progress" in page
     assert "Not started" not in page.split("<main")[1].split("bar-chart")[0]
@@ -130,13 +134,7 @@ def test_the_list_page_serves_its_rows_from_the_store(editor_client, overdue, mo
 def test_the_list_shows_a_saved_change_and_the_chosen_columns(editor_client, editor, overdue):
     url = reverse("commitment-list")
     assert "Not started" in editor_client.get(url).text
-    services.commitment_set_status(
-        commitment=overdue,
-        user=editor,
-        status=Status.IN_PROGRESS,
-        expected_version=overdue.version,
-        note="Talks began.",
-    )
+    _talks_began(overdue, editor)
     page = editor_client.get(url).text
     version = Commitment.objects.get(pk=overdue.pk).version
     assert "In progress" in page and f'value="{overdue.pk}:{version}"' in page
@@ -228,13 +226,7 @@ def _rows(page: str) -> str:
 def test_the_commitment_page_serves_its_timeline_lines_from_the_store(
     editor_client, editor, overdue, monkeypatch
 ):
-    services.commitment_set_status(
-        commitment=overdue,
-        user=editor,
-        status=Status.IN_PROGRESS,
-        expected_version=overdue.version,
-        note="Talks began.",
-    )
+    _talks_began(overdue, editor)
     monkeypatch.setattr(row_cache, "_ROWS", {})
     url = reverse("commitment-detail", args=[overdue.pk])
     editor_client.get(url)
@@ -247,13 +239,7 @@ def test_the_timeline_shows_an_edited_follow_up_and_a_renamed_author_at_once(
     editor_client, editor, overdue
 ):
     follow_up = FollowUpFactory(commitment=overdue, note="Raised by the minister.")
-    services.commitment_set_status(
-        commitment=overdue,
-        user=editor,
-        status=Status.IN_PROGRESS,
-        expected_version=overdue.version,
-        note="Talks began.",
-    )
+    _talks_began(overdue, editor)
     url = reverse("commitment-detail", args=[overdue.pk])
     page = editor_client.get(url).text
     assert "Raised by the minister." in page and editor.get_full_name() in page
