@@ -8,7 +8,6 @@ goes through every writer of the weekly report, as a user gets the files: the do
 """
 
 import csv
-import dataclasses
 import datetime
 import io
 import re
@@ -577,7 +576,7 @@ def test_nul_and_lone_surrogates_reach_no_file(db):
     report = reports.build_report(week=_this_week())
     hostile = "Ask Tokyo" + _controls(nul=True) + "\ud800\udfff\ufffe" + "then Washington"
     [row] = report.open_rows
-    row = dataclasses.replace(row, title=hostile, next_step=hostile, owner=hostile)
+    row = row._replace(title=hostile, next_step=hostile, owner=hostile)
     report.open_rows = [row]
     report.open_by_theme = [reports.ThemeGroup(hostile, [row])]
     report.new_commitments = [row]

@@ -51,12 +51,12 @@ from tracker.services import reports as report_services
 # The issued-report list: session, user, roles, the pager's count, the reports, their files, and
 # the header's unread-notification count.
 PINNED_ISSUED_LIST = 7
-# An issue: the last issue, the report's 11 queries, then in a savepoint the last issue again,
+# An issue: the last issue, the report's 12 queries, then in a savepoint the last issue again,
 # full_clean's checks of the issuer and the division, the report row and its files.
-PINNED_ISSUE = 19
+PINNED_ISSUE = 20
 # The same from the page: session, user, roles and the division the form names come first; the
 # security log's record of the issue last (in a savepoint).
-PINNED_ISSUE_PAGE = 26
+PINNED_ISSUE_PAGE = 27
 # Monday 24 to Sunday 30 November 2025, Japan time.
 WEEK = "2025-W48"
 START = aware("2025-11-24 00:00")
@@ -441,20 +441,52 @@ def test_title_and_owner_come_from_the_history_row_before_the_weeks_end(world):
     assert "Renamed too late" not in titles(build().open_rows)
 
 
+def read_in_full(report) -> None:
+    """Every part of `report` worked out, as the page and the XLSX read them."""
+    parts = ("status_counts", "changes", "new_commitments", "meetings_held", "attention")
+    for name in (*parts, "upcoming", "open_by_theme"):
+        getattr(report, name)
+
+
 def test_build_report_query_count_does_not_grow_with_commitments(world, django_assert_num_queries):
-    # One of them reads the journal chain's head as of the week's end, which the report states.
-    with django_assert_num_queries(11):
+    # The journal's head as of the week's end (which the report states), every commitment's state
+    # at the end, their themes, and the names of themes, divisions and origin meetings.
+    with django_assert_num_queries(6):
         few = build()
+    # Each part when first read: the states at the week's start (the summary), the week's
+    # journal, the meetings held and their follow-ups, the meetings coming up and the follow-ups
+    # of their series.
+    with django_assert_num_queries(6):
+        read_in_full(few)
     for index in range(30):
         commitment = world.make(f"Extra item {index}", themes=[world.security, world.russia])
         move(commitment, Status.IN_PROGRESS, aware("2025-11-26 10:00"), user=world.author)
         FollowUpFactory(
             commitment=commitment, meeting=world.held, recorded_at=aware("2025-11-28 19:00")
         )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(6):
         many = build()
+    with django_assert_num_queries(6):
+        read_in_full(many)
     assert len(many.open_rows) == len(few.open_rows) + 30
     assert len(many.changes) == len(few.changes) + 30
+
+
+def test_each_part_of_the_report_is_read_once_and_not_after_its_release(
+    world, django_assert_num_queries
+):
+    report = build()
+    with django_assert_num_queries(1):
+        counts = report.status_counts
+    with django_assert_num_queries(0):
+        assert report.total.count == sum(row.count for row in counts)
+    opened = list(report.open_rows)
+    report.release()
+    # A part read before the release stays; one that was not cannot be worked out from the
+    # released states, which would give an empty table rather than the week's.
+    assert report.total.count > 0 and opened
+    with pytest.raises(RuntimeError, match="released before its changes"):
+        len(report.changes)
 
 
 # Formats ------------------------------------------------------------------------------------------
@@ -833,12 +865,12 @@ def test_report_page_query_count_is_pinned(client, manager, world, django_assert
     client.get(reverse("report"))
     # One of them reads the week's last issue, shown by the Issue button; one the header's
     # unread-notification count.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.get(reverse("report"), {"week": WEEK, "theme": "security"})
     assert response.status_code == 200
     for index in range(20):
         world.make(f"Extra item {index}", themes=[world.security])
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         client.get(reverse("report"), {"week": WEEK, "theme": "security"})
 
 

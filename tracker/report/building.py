@@ -29,6 +29,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from psycopg.types.datetime import TimestamptzLoader
 
 from ..models import (
     OPEN_STATUSES,
@@ -70,30 +71,15 @@ _SNAPSHOT_FIELDS = (
     "status",
     "confidence",
 )
+# What the as-of reads take from the journal's latest entry before the moment.
+_JOURNAL_COLUMNS = ("journal_status", "journal_confidence", "last_update")
 
+# What `build_report` reads per commitment at the week's end, after its id: the snapshot, then
+# the journal's state.
+_SNAPSHOT_COLUMNS = (*_SNAPSHOT_FIELDS, *_JOURNAL_COLUMNS)
+# What the summary reads of a commitment's state at the week's start, after its id.
+_START_COLUMNS = ("lead_division_id", "is_archived", "status", "confidence", *_JOURNAL_COLUMNS[:2])
 
-# What `build_report` reads per commitment, after its id: the snapshot, then the journal state.
-_SNAPSHOT_COLUMNS = (
-    *_SNAPSHOT_FIELDS,
-    "status_end",
-    "confidence_end",
-    "last_update",
-    "status_start",
-    "confidence_start",
-)
-_CREATED_AT = 1 + _SNAPSHOT_COLUMNS.index("created_at")
-_LAST_UPDATE = 1 + _SNAPSHOT_COLUMNS.index("last_update")
-_STATUS_START = 1 + _SNAPSHOT_COLUMNS.index("status_start")
-_CONFIDENCE_START = 1 + _SNAPSHOT_COLUMNS.index("confidence_start")
-# What `build_report` reads of a commitment's state at the week's start, after its id.
-_START_COLUMNS = ("lead_division_id", "is_archived", "status", "confidence")
-
-
-# The history columns of a snapshot: `_SNAPSHOT_FIELDS` with the owner by id, whose names a join
-# adds.
-_HISTORY_COLUMNS = tuple(
-    dict.fromkeys("owner_id" if name.startswith("owner__") else name for name in _SNAPSHOT_FIELDS)
-)
 # SQLite hands back a computed column's text as it is stored: a column name's "[type]" has the
 # driver convert it, as Django's converters do for a model's fields. PostgreSQL only sees a name.
 _SQLITE_TYPES = {
@@ -102,17 +88,19 @@ _SQLITE_TYPES = {
     "target_date": "date",
     "is_archived": "bool",
 }
+_DATETIMES = {name for name, kind in _SQLITE_TYPES.items() if kind == "datetime"}
 
 
-def _read_states(*, start, end, theme: Theme | None) -> tuple[dict, dict]:
-    """Each commitment's state at the week's end and at its start, in one query.
+def _read_states(*, moment: datetime.datetime, theme: Theme | None, columns: tuple) -> dict:
+    """Each commitment created before `moment` (with `theme`): id → the id and `columns`, its
+    state at that moment, in one query.
 
-    Returns `snapshots` (id → the id and `_SNAPSHOT_COLUMNS`) and `at_start` (id → the id and
-    `_START_COLUMNS`, for the commitments created before the week's start). A state is the history
-    row before the moment, else the earliest history row (rows written before history was kept
-    start with a later row: the oldest state we know, which unlike the current row does not move
-    after the week), else the commitment's own row (data loaded around the services); the status
-    and confidence at either end and the last update come from the journal.
+    `columns` are names of `_SNAPSHOT_FIELDS` (`owner__…` through a join on the owner) and of
+    `_JOURNAL_COLUMNS`. A state is the history row before the moment, else the earliest history
+    row (rows written before history was kept start with a later row: the oldest state we know,
+    which unlike the current row does not move after the week), else the commitment's own row
+    (data loaded around the services); the journal's columns come from its latest entry before
+    the moment.
 
     Each lookup is one short read of an as-of index per commitment (`historicalcommitment_as_of`,
     `statusupdate_as_of`). PostgreSQL gets each as a LATERAL subquery: it would hash-join a join on
@@ -123,60 +111,63 @@ def _read_states(*, start, end, theme: Theme | None) -> tuple[dict, dict]:
     # Table and column names come from the models; every value is a parameter.
     history = Commitment.history.model._meta.db_table
     journal = StatusUpdate._meta.db_table
+    owner_names = [name for name in columns if name.startswith("owner__")]
+    history_columns = tuple(
+        dict.fromkeys(
+            "owner_id" if name in owner_names else name
+            for name in columns
+            if name not in _JOURNAL_COLUMNS
+        )
+    )
     latest = (
-        "x.id = c.id AND x.history_date < %({moment})s "
+        "x.id = c.id AND x.history_date < %(moment)s "
         "ORDER BY x.history_date DESC, x.history_id DESC LIMIT 1"
     )
     earliest = "x.id = c.id ORDER BY x.history_date, x.history_id LIMIT 1"
-    columns = ", ".join(f"x.{name}" for name in _HISTORY_COLUMNS)
-
-    def history_at(alias: str, moment: str, when: str = "TRUE") -> str:
-        found = latest.format(moment=moment)
-        if lateral:
-            # The earliest row only where no row is before the moment: a one-time filter.
-            return f"""
+    picked = ", ".join(f"x.{name}" for name in history_columns)
+    if lateral:
+        # The earliest row only where no row is before the moment: a one-time filter.
+        history_join = f"""
             LEFT JOIN LATERAL (
-                SELECT x.history_id, {columns} FROM {history} x WHERE {when} AND {found}
-            ) {alias} ON TRUE
+                SELECT x.history_id, {picked} FROM {history} x WHERE {latest}
+            ) h ON TRUE
             LEFT JOIN LATERAL (
-                SELECT x.history_id, {columns} FROM {history} x
-                WHERE {when} AND {alias}.history_id IS NULL AND {earliest}
-            ) {alias}_earliest ON TRUE"""  # noqa: S608
-        return f"""
-            LEFT JOIN {history} {alias} ON {when} AND {alias}.history_id = COALESCE(
-                (SELECT x.history_id FROM {history} x WHERE {found}),
+                SELECT x.history_id, {picked} FROM {history} x
+                WHERE h.history_id IS NULL AND {earliest}
+            ) h_earliest ON TRUE"""  # noqa: S608
+    else:
+        history_join = f"""
+            LEFT JOIN {history} h ON h.history_id = COALESCE(
+                (SELECT x.history_id FROM {history} x WHERE {latest}),
                 (SELECT x.history_id FROM {history} x WHERE {earliest})
             )"""  # noqa: S608
 
-    def pick(alias: str, name: str) -> str:
-        row = f"WHEN {alias}.history_id IS NOT NULL THEN {alias}.{name}"
+    def pick(name: str) -> str:
+        row = f"WHEN h.history_id IS NOT NULL THEN h.{name}"
         if lateral:
-            row += f" WHEN {alias}_earliest.history_id IS NOT NULL THEN {alias}_earliest.{name}"
-        return f"CASE {row} ELSE c.{name} END"
+            row += f" WHEN h_earliest.history_id IS NOT NULL THEN h_earliest.{name}"
+        return f"CASE {row} ELSE c.{name} END AS {name}"
 
-    def journal_at(alias: str, moment: str) -> str:
-        found = (
-            f"j.commitment_id = c.id AND j.created_at < %({moment})s "
-            "ORDER BY j.created_at DESC, j.id DESC LIMIT 1"
-        )
-        if lateral:
-            return f"""
+    found = (
+        "j.commitment_id = c.id AND j.created_at < %(moment)s "
+        "ORDER BY j.created_at DESC, j.id DESC LIMIT 1"
+    )
+    if lateral:
+        journal_join = f"""
             LEFT JOIN LATERAL (
                 SELECT j.status_to, j.confidence_to, j.created_at FROM {journal} j WHERE {found}
-            ) {alias} ON TRUE"""  # noqa: S608
-        return f"""
-            LEFT JOIN {journal} {alias} ON {alias}.id = (
-                SELECT j.id FROM {journal} j WHERE {found}
-            )"""  # noqa: S608
+            ) j ON TRUE"""  # noqa: S608
+    else:
+        journal_join = f"""
+            LEFT JOIN {journal} j ON j.id = (SELECT j.id FROM {journal} j WHERE {found})"""  # noqa: S608
 
     def typed(name: str) -> str:
-        kind = _SQLITE_TYPES.get(name.removeprefix("start_"))
+        if name in owner_names:
+            return f"u.{name.removeprefix('owner__')}"
+        kind = _SQLITE_TYPES.get(name)
         return f's.{name} AS "{name} [{kind}]"' if kind else f"s.{name}"
 
-    params = {
-        "start": connection.ops.adapt_datetimefield_value(start),
-        "end": connection.ops.adapt_datetimefield_value(end),
-    }
+    params = {"moment": connection.ops.adapt_datetimefield_value(moment)}
     theme_filter = ""
     if theme is not None:
         links = Commitment.themes.through._meta.db_table
@@ -185,49 +176,41 @@ def _read_states(*, start, end, theme: Theme | None) -> tuple[dict, dict]:
             "WHERE t.commitment_id = c.id AND t.theme_id = %(theme)s)"
         )
         params["theme"] = theme.pk
-    state = ", ".join(f"{pick('h', name)} AS {name}" for name in _HISTORY_COLUMNS)
-    state_at_start = ", ".join(f"{pick('hs', name)} AS start_{name}" for name in _START_COLUMNS)
-    snapshot = ", ".join(
-        f"u.{name.removeprefix('owner__')}" if name.startswith("owner__") else typed(name)
-        for name in _SNAPSHOT_COLUMNS
+    owners = (
+        f"LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = s.owner_id" if owner_names else ""
     )
     # MATERIALIZED: joined inside PostgreSQL's loop of lookups, the owners' table was read once
     # per commitment.
     sql = f"""
         WITH states AS {"MATERIALIZED" if lateral else ""} (
-            SELECT c.id, {state},
-                je.status_to AS status_end, je.confidence_to AS confidence_end,
-                je.created_at AS last_update,
-                js.status_to AS status_start, js.confidence_to AS confidence_start,
-                c.created_at < %(start)s AS existed_at_start, {state_at_start}
+            SELECT c.id, {", ".join(pick(name) for name in history_columns)},
+                j.status_to AS journal_status, j.confidence_to AS journal_confidence,
+                j.created_at AS last_update
             FROM {Commitment._meta.db_table} c
-            {history_at("h", "end")}
-            {history_at("hs", "start", "c.created_at < %(start)s")}
-            {journal_at("je", "end")}
-            {journal_at("js", "start")}
-            WHERE c.created_at < %(end)s {theme_filter}
+            {history_join}
+            {journal_join}
+            WHERE c.created_at < %(moment)s {theme_filter}
         )
-        SELECT s.id, {snapshot}, s.existed_at_start,
-            {", ".join(typed(f"start_{name}") for name in _START_COLUMNS)}
-        FROM states s LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = s.owner_id
+        SELECT s.id, {", ".join(typed(name) for name in columns)} FROM states s {owners}
     """  # noqa: S608
-    snapshots: dict[int, tuple] = {}
-    at_start: dict[int, tuple] = {}
-    width = 1 + len(_SNAPSHOT_COLUMNS)
+    # SQLite's driver reads a time as it is stored: in UTC, without its zone.
+    in_utc = [] if lateral else [1 + i for i, name in enumerate(columns) if name in _DATETIMES]
+    states: dict[int, tuple] = {}
     with connection.cursor() as cursor:
+        if lateral:
+            # psycopg's own loader for this cursor: Django's wraps it in Python to give an aware
+            # time the zone it already has, at three times its cost (20,000 times a report).
+            cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
         cursor.execute(sql, params)
         for row in cursor.fetchall():
-            if not lateral:
-                # SQLite's driver reads a time as it is stored: in UTC, without its zone.
+            if in_utc:
                 row = list(row)
-                for index in (_CREATED_AT, _LAST_UPDATE):
+                for index in in_utc:
                     if row[index] is not None:
                         row[index] = row[index].replace(tzinfo=datetime.UTC)
-            pk = row[0]
-            snapshots[pk] = tuple(row[:width])
-            if row[width]:
-                at_start[pk] = (pk, *row[width + 1 :])
-    return snapshots, at_start
+                row = tuple(row)
+            states[row[0]] = row
+    return states
 
 
 def _meeting_local(value: datetime.datetime | None, zone: str | None) -> datetime.datetime | None:
@@ -265,7 +248,7 @@ def build_report(
     zone = report_time_zone()
     language = get_language()
 
-    snapshots, at_start = _read_states(start=start, end=end, theme=theme)
+    snapshots = _read_states(moment=end, theme=theme, columns=_SNAPSHOT_COLUMNS)
     theme_links = Commitment.themes.through.objects.filter(
         commitment__created_at__lt=end
     ).values_list("commitment_id", "theme_id")
@@ -295,10 +278,10 @@ def build_report(
     owner_names = Memo(lambda parts: format_user_name(*parts, language))
     theme_orders = Memo(lambda ids: tuple(sorted(ids, key=lambda i: theme_names.get(i, ""))))
     theme_texts = Memo(lambda ids: tuple(theme_names[i] for i in ids if i in theme_names))
+    theme_sets = Memo(frozenset)
     # Each kept commitment's state at the week's end, as little as the sections need to choose
     # and order their rows; a row (`CommitmentRow`) is built from it only when a writer reads it.
     states: dict[int, State] = {}
-    previous: dict[int, tuple[str, str, bool]] = {}
     division_pk = division.pk if division is not None else None
     for pk, snap in snapshots.items():
         (
@@ -319,8 +302,6 @@ def build_report(
             status_end,
             confidence_end,
             last_update,
-            _status_start,
-            _confidence_start,
         ) = snap
         if is_archived or (division_pk is not None and division_id != division_pk):
             continue
@@ -340,18 +321,8 @@ def build_report(
             origin_id=origin_id,
             next_step=next_step,
         )
-    # The previous week's figures, by the same rules at its end: commitments dropped above
-    # (archived, another division) may still count there.
-    for pk, (_id, prev_division, prev_archived, prev_status, prev_confidence) in at_start.items():
-        if prev_archived or (division_pk is not None and prev_division != division_pk):
-            continue
-        snap = snapshots[pk]
-        prev_status = snap[_STATUS_START] or prev_status
-        prev_confidence = snap[_CONFIDENCE_START] or prev_confidence
-        previous[pk] = (prev_status, prev_confidence, prev_status in OPEN_STATUSES)
-
     # Rows are built from `states` alone, so the report keeps no more of the read than that.
-    del snapshots, at_start
+    del snapshots
 
     def make_row(pk: int) -> CommitmentRow:
         state = states[pk]
@@ -366,7 +337,7 @@ def build_report(
             division=division_names.get(state.division_id, ""),
             division_id=state.division_id,
             themes=theme_texts(state.theme_ids),
-            theme_ids=frozenset(state.theme_ids),
+            theme_ids=theme_sets(state.theme_ids),
             status=state.status,
             confidence=state.confidence,
             target_date=state.target_date,
@@ -383,7 +354,6 @@ def build_report(
         # The dict's own lookup: a row read again (it is in several tables) costs no call.
         return LazyRows(pks, row_of.__getitem__)
 
-    status_counts, confidence_counts, total, open_total = sections.summary(states, previous)
     open_pks = sorted(
         (pk for pk, s in states.items() if s.is_open),
         key=lambda pk: (
@@ -394,50 +364,82 @@ def build_report(
         ),
     )
 
-    changes = sections.changes(start=start, end=end, states=states, row_of=row_of)
-    new_commitments = sorted(
-        (pk for pk, s in states.items() if s.created_at >= start),
-        key=lambda pk: (states[pk].created_at, pk),
-    )
-    meetings_held = sections.meetings_held(start=start, end=end, row_of=row_of, states=states)
-    upcoming = sections.upcoming(
-        end=end, states=states, open_pks=open_pks, themes_of=themes_of, lazy=lazy
-    )
+    def previous() -> dict[int, tuple[str, str, bool]]:
+        # The previous week's figures, by the same rules at its end: commitments dropped above
+        # (archived, another division) may still count there.
+        kept = {}
+        at_start = _read_states(moment=start, theme=theme, columns=_START_COLUMNS)
+        for (
+            pk,
+            division_id,
+            is_archived,
+            status,
+            confidence,
+            status_to,
+            confidence_to,
+        ) in at_start.values():
+            if is_archived or (division_pk is not None and division_id != division_pk):
+                continue
+            status = status_to or status
+            kept[pk] = (status, confidence_to or confidence, status in OPEN_STATUSES)
+        return kept
 
-    last_day = (end - datetime.timedelta(days=1)).date()
-    cutoff_stale = end - datetime.timedelta(days=STALE_AFTER_DAYS)
-    opened = [(pk, states[pk]) for pk in open_pks]
+    def attention() -> list[AttentionGroup]:
+        last_day = (end - datetime.timedelta(days=1)).date()
+        cutoff_stale = end - datetime.timedelta(days=STALE_AFTER_DAYS)
+        opened = [(pk, states[pk]) for pk in open_pks]
 
-    def group(key: str, label: str, pks, order) -> AttentionGroup:
-        return AttentionGroup(key, label, lazy(sorted(pks, key=order)))
+        def group(key: str, label: str, pks, order) -> AttentionGroup:
+            return AttentionGroup(key, label, lazy(sorted(pks, key=order)))
 
-    attention = [
-        group(
-            "overdue",
-            _("Overdue"),
-            (pk for pk, s in opened if s.target_date and s.target_date < last_day),
-            lambda pk: (states[pk].target_date, states[pk].title),
-        ),
-        group(
-            "red",
-            _("Red"),
-            (pk for pk, s in opened if s.confidence == Confidence.RED),
-            lambda pk: (date_key(states[pk].target_date), states[pk].title),
-        ),
-        group(
-            "stale",
-            _("Stale (no update for %(days)s days)") % {"days": STALE_AFTER_DAYS},
-            (pk for pk, s in opened if s.last_update is None or s.last_update < cutoff_stale),
-            lambda pk: (states[pk].last_update or states[pk].created_at, states[pk].title),
-        ),
-        group(
-            "no_owner",
-            _("No owner"),
-            (pk for pk, s in opened if not s.owner),
-            lambda pk: (states[pk].title, pk),
-        ),
-    ]
+        return [
+            group(
+                "overdue",
+                _("Overdue"),
+                (pk for pk, s in opened if s.target_date and s.target_date < last_day),
+                lambda pk: (states[pk].target_date, states[pk].title),
+            ),
+            group(
+                "red",
+                _("Red"),
+                (pk for pk, s in opened if s.confidence == Confidence.RED),
+                lambda pk: (date_key(states[pk].target_date), states[pk].title),
+            ),
+            group(
+                "stale",
+                _("Stale (no update for %(days)s days)") % {"days": STALE_AFTER_DAYS},
+                (pk for pk, s in opened if s.last_update is None or s.last_update < cutoff_stale),
+                lambda pk: (states[pk].last_update or states[pk].created_at, states[pk].title),
+            ),
+            group(
+                "no_owner",
+                _("No owner"),
+                (pk for pk, s in opened if not s.owner),
+                lambda pk: (states[pk].title, pk),
+            ),
+        ]
 
+    # Each part of the report is worked out when a writer first reads it (`rows._part`).
+    parts = {
+        "summary": lambda: sections.summary(states, previous()),
+        "changes": lambda: sections.changes(start=start, end=end, states=states, row_of=row_of),
+        "new_commitments": lambda: lazy(
+            sorted(
+                (pk for pk, s in states.items() if s.created_at >= start),
+                key=lambda pk: (states[pk].created_at, pk),
+            )
+        ),
+        "meetings_held": lambda: sections.meetings_held(
+            start=start, end=end, row_of=row_of, states=states
+        ),
+        "attention": attention,
+        "upcoming": lambda: sections.upcoming(
+            end=end, states=states, open_pks=open_pks, themes_of=themes_of, lazy=lazy
+        ),
+        "open_by_theme": lambda: sections.group_by_theme(
+            open_pks, states=states, texts=theme_texts, theme=theme, lazy=lazy
+        ),
+    }
     return WeeklyReport(
         week=week_label(start.date()),
         start=start,
@@ -445,20 +447,9 @@ def build_report(
         division=division,
         theme=theme,
         generated_at=local(now),
-        status_counts=status_counts,
-        confidence_counts=confidence_counts,
-        total=total,
-        open_total=open_total,
-        changes=changes,
-        new_commitments=lazy(new_commitments),
-        meetings_held=meetings_held,
-        attention=attention,
-        upcoming=upcoming,
         open_rows=lazy(open_pks),
-        open_by_theme=sections.group_by_theme(
-            open_pks, states=states, texts=theme_texts, theme=theme, lazy=lazy
-        ),
         journal_seq=journal_seq,
         journal_hash=journal_hash,
+        _parts=parts,
         _free=lambda: (states.clear(), row_of.clear()),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 from collections.abc import Iterator
 
 from .columns import Cells, cell, columns_open
@@ -11,13 +12,6 @@ from .rows import WeeklyReport, cyclic_gc_paused
 
 CSV_BOM = "\ufeff"
 CSV_BATCH = 500
-
-
-class _Line:
-    """A file-like object that hands back what csv.writer writes, so rows can be streamed."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def _format_date(value: datetime.date | None) -> str:
@@ -33,22 +27,42 @@ def _format_datetime(value: datetime.datetime | None) -> str:
 
 def iter_csv(report: WeeklyReport) -> Iterator[bytes]:
     """The full table of open commitments as UTF-8 CSV with a BOM, a batch of lines at a time."""
-    writer = csv.writer(_Line())
-    header = [str(label) for label, _width in columns_open()]
-    yield (CSV_BOM + writer.writerow([cell(v) for v in header])).encode("utf-8")
     cells = Cells()
-    value = cells.value
-    open_values = cells.open_values
+    # Each column's cell worked out by what the column holds, not by a test of each value's type:
+    # `Cells.text` is `cell` for text; the dates are written as text, in the report's zone.
+    text = cells.text
+    status, confidence = cells.status, cells.confidence
+    out = io.StringIO()
+    writer = csv.writer(out)
+
+    def written() -> bytes:
+        chunk = out.getvalue().encode("utf-8")
+        out.seek(0)
+        out.truncate()
+        return chunk
+
+    writer.writerow([cell(str(label)) for label, _width in columns_open()])
+    yield CSV_BOM.encode("utf-8") + written()
     rows = report.open_rows
     for begin in range(0, len(rows), CSV_BATCH):
         # A batch's rows are built and written with the cycle collector paused; it runs again
         # between batches, while the response sends them.
         with cyclic_gc_paused():
-            lines = []
-            for row in rows[begin : begin + CSV_BATCH]:
-                values = open_values(row)
-                values[8] = _format_date(row.target_date)
-                values[9] = _format_datetime(row.last_update)
-                lines.append(writer.writerow([value(v) for v in values]))
-            chunk = "".join(lines).encode("utf-8")
+            writer.writerows(
+                (
+                    row.pk,
+                    text(row.title),
+                    text(row.themes_text),
+                    text(row.origin_text),
+                    text(row.owner),
+                    text(row.division),
+                    text(status.get(row.status, row.status)),
+                    text(confidence.get(row.confidence, "")),
+                    _format_date(row.target_date),
+                    _format_datetime(row.last_update),
+                    text(row.next_step),
+                )
+                for row in rows[begin : begin + CSV_BATCH]
+            )
+            chunk = written()
         yield chunk

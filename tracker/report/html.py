@@ -69,30 +69,37 @@ def shown_rows(data) -> dict[str, int]:
     return shown
 
 
-def _longest(report: WeeklyReport) -> dict[str, int]:
-    return {
-        "changes": len(report.changes),
-        "new_commitments": len(report.new_commitments),
-        "attention": max((len(group.rows) for group in report.attention), default=0),
-        "briefing": max((len(meeting.briefing) for meeting in report.upcoming), default=0),
-        "open": max((len(group.rows) for group in report.open_by_theme), default=0),
-    }
+# The length of each table: its longest list of rows.
+_LONGEST = {
+    "changes": lambda report: len(report.changes),
+    "new_commitments": lambda report: len(report.new_commitments),
+    "attention": lambda report: max((len(group.rows) for group in report.attention), default=0),
+    "briefing": lambda report: max((len(m.briefing) for m in report.upcoming), default=0),
+    "open": lambda report: max((len(group.rows) for group in report.open_by_theme), default=0),
+}
 
 
-def page_layout(report: WeeklyReport, *, shown: dict[str, int], query: str) -> Layout:
-    """The page in the app: the first rows of each long table, and the link to more of them."""
-    longest = _longest(report)
+def page_layout(
+    report: WeeklyReport, *, shown: dict[str, int], query: str, section: str = ""
+) -> Layout:
+    """The page in the app: the first rows of each long table, and the link to more of them.
+
+    With `section`, the layout of that section's tables alone, for its fragment: the report's
+    other parts are then never worked out, and the other tables show no row.
+    """
+    tables = [t for t, (_p, in_section) in PAGED_TABLES.items() if section in ("", in_section)]
+    longest = {table: _LONGEST[table](report) for table in tables}
     links = {}
-    for table, (parameter, section) in PAGED_TABLES.items():
+    for table in tables:
         if shown[table] < min(longest[table], MAX_PAGE_ROWS + 1):
             more = {PAGED_TABLES[t][0]: n for t, n in shown.items() if n != PAGE_ROWS}
-            more[parameter] = shown[table] + PAGE_ROWS
+            more[PAGED_TABLES[table][0]] = shown[table] + PAGE_ROWS
             extra = "&".join(f"{name}={number}" for name, number in sorted(more.items()))
             links[table] = f"{query}&{extra}"
-            links[f"{table}_section"] = section
+            links[f"{table}_section"] = PAGED_TABLES[table][1]
     return Layout(
-        rows={table: f":{shown[table]}" for table in TABLES},
-        more={table: max(0, longest[table] - shown[table]) for table in TABLES},
+        rows={table: f":{shown[table]}" if table in longest else ":0" for table in TABLES},
+        more={table: max(0, longest.get(table, 0) - shown[table]) for table in TABLES},
         limit=dict(shown),
         paged=True,
         links=links,

@@ -80,11 +80,12 @@ def report(request):
         query = form.query_string()
         # The long tables show their first rows; "Show more" asks for more of one table, and
         # htmx for that table's section alone.
-        layout = page_layout(weekly, shown=shown_rows(request.GET), query=query)
-        context.update(page_context(weekly, layout=layout))
         part = request.GET.get("part", "")
-        if request.htmx and part in SECTIONS:
-            template = f"tracker/report/{part}.html"
+        section = part if request.htmx and part in SECTIONS else ""
+        layout = page_layout(weekly, shown=shown_rows(request.GET), query=query, section=section)
+        context.update(page_context(weekly, layout=layout))
+        if section:
+            template = f"tracker/report/{section}.html"
             context["links"] = True
         else:
             context["query"] = query
