@@ -17,6 +17,7 @@ from tests.factories import (
 )
 from tracker.models import Commitment, FollowUp, Status, StatusUpdate
 from tracker.permissions import Role
+from tracker.report import WeeklyReport, week_label
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +168,7 @@ def test_meetings_followups_and_reference_lists(viewer, division):
 
 
 def test_weekly_report_as_json_and_files(manager, division):
-    CommitmentFactory(lead_division=division)
+    item = CommitmentFactory(lead_division=division)
     client = token_client(manager, scope="read")
     body = client.get(reverse("api-report"), {"week": "2026-W10"}).json()
     assert body["week"] == "2026-W10"
@@ -178,6 +179,14 @@ def test_weekly_report_as_json_and_files(manager, division):
     assert "2026-W10" in csv["Content-Disposition"]
     xlsx = client.get(reverse("api-report-file", args=["xlsx"]), {"week": "2026-W10"})
     assert xlsx.content[:2] == b"PK"
+    # The rows by field, and every part of the report, which the build works out only when read.
+    this_week = {"week": week_label(timezone.localdate())}
+    body = client.get(reverse("api-report"), this_week).json()
+    assert set(WeeklyReport.PARTS) <= set(body)
+    [row] = body["open_rows"]
+    assert (row["title"], row["division"]) == (item.title, division.name)
+    [group] = body["open_by_theme"]
+    assert group["rows"] == [row]
     bad = client.get(reverse("api-report"), {"week": "2026-W99"})
     assert bad.status_code == 400
     assert "week" in bad.json()["errors"]

@@ -56,14 +56,15 @@ def _weekly(request) -> WeeklyReport:
 
 
 def _jsonable(value):
-    """A report's rows as plain JSON: dataclasses by public field, records by code, times in
-    ISO."""
+    """A report's rows as plain JSON: dataclasses and named tuples by public field, records by
+    code, times in ISO."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: _jsonable(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if not f.name.startswith("_")
-        }
+        names = [f.name for f in dataclasses.fields(value) if not f.name.startswith("_")]
+        # A report's parts are worked out when read, not fields (`WeeklyReport.PARTS`).
+        names += getattr(value, "PARTS", ())
+        return {name: _jsonable(getattr(value, name)) for name in names}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return {name: _jsonable(item) for name, item in value._asdict().items()}
     if isinstance(value, datetime.date):
         return value.isoformat()
     # A report's sections are `LazyRows`: its rows are built as they are read here.

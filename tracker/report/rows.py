@@ -290,6 +290,19 @@ class WeeklyReport:
     # Empties what rows are built from (`release`).
     _free: Callable[[], None] = field(default=lambda: None, repr=False, compare=False)
 
+    # The parts, after the fields, in the order the API's JSON gives them.
+    PARTS = (
+        "status_counts",
+        "confidence_counts",
+        "total",
+        "open_total",
+        "changes",
+        "new_commitments",
+        "meetings_held",
+        "attention",
+        "upcoming",
+        "open_by_theme",
+    )
     _summary = _part("summary")
     changes = _part("changes")
     new_commitments = _part("new_commitments")
