@@ -70,7 +70,7 @@ def run(args, connection) -> None:
         (
             "build_report",
             build,
-            f"{len(queries)} queries, {len(report.open_rows)} open rows, {build / raw:.0f}× raw",
+            f"{len(queries)} queries, {len(report.open_rows)} open rows, {build / raw:.1f}× raw",
         )
     )
 
@@ -93,7 +93,7 @@ def run(args, connection) -> None:
             # The download as the view makes it: the build, then the file; best of 3.
             elapsed = _best(lambda write=write: write(reports.build_report(week=week, now=now)))
             content = write(report)
-            note = f"{len(content) / 1e6:.1f} MB, build + write {elapsed / raw:.0f}× raw"
+            note = f"{len(content) / 1e6:.1f} MB, build + write {elapsed / raw:.1f}× raw"
         else:
             fresh = reports.build_report(week=week, now=now)
             started = time.perf_counter()
