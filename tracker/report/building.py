@@ -2,9 +2,10 @@
 
 `build_report` reads the state at the end of the week from the journal (`StatusUpdate`,
 append-only) and the change history (`Commitment.history`), in a fixed number of queries whatever
-the number of commitments. It keeps a small state per commitment, works out the summary and
-which rows each section has, in what order, from it, and builds a section's rows only when a
-writer reads them (`LazyRows`): the page reads the first rows of each table, a download all.
+the number of commitments. It keeps a small state per commitment and orders the open ones; the
+summary and which rows each other section has are worked out from the states when a writer first
+reads them (`rows._part`: the CSV reads only the open table), and a section's rows are built only
+when read (`LazyRows`): the page reads the first rows of each table, a download all.
 
 As-of rules (see docs/reports.md):
 
@@ -156,10 +157,10 @@ def _read_states(*, moment: datetime.datetime, theme: Theme | None, columns: tup
         journal_join = f"""
             LEFT JOIN LATERAL (
                 SELECT j.status_to, j.confidence_to, j.created_at FROM {journal} j WHERE {found}
-            ) j ON TRUE"""  # noqa: S608
+            ) je ON TRUE"""  # noqa: S608
     else:
         journal_join = f"""
-            LEFT JOIN {journal} j ON j.id = (SELECT j.id FROM {journal} j WHERE {found})"""  # noqa: S608
+            LEFT JOIN {journal} je ON je.id = (SELECT j.id FROM {journal} j WHERE {found})"""  # noqa: S608
 
     def typed(name: str) -> str:
         if name in owner_names:
@@ -184,8 +185,8 @@ def _read_states(*, moment: datetime.datetime, theme: Theme | None, columns: tup
     sql = f"""
         WITH states AS {"MATERIALIZED" if lateral else ""} (
             SELECT c.id, {", ".join(pick(name) for name in history_columns)},
-                j.status_to AS journal_status, j.confidence_to AS journal_confidence,
-                j.created_at AS last_update
+                je.status_to AS journal_status, je.confidence_to AS journal_confidence,
+                je.created_at AS last_update
             FROM {Commitment._meta.db_table} c
             {history_join}
             {journal_join}
