@@ -3,6 +3,7 @@ note, whatever its case, answered from the indexed search document that the serv
 
 from __future__ import annotations
 
+import datetime
 import json
 from io import StringIO
 
@@ -11,10 +12,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.factories import CommitmentFactory
+from tests.factories import CommitmentFactory, MeetingFactory
 from tracker import services
+from tracker.forms import DEFAULT_SORT, SORTS
 from tracker.models import SEARCH_FTS_TABLE, Commitment, CommitmentSearchDocument
+from tracker.tasks import refresh_query_statistics
 
 pytestmark = pytest.mark.django_db
 
@@ -236,6 +240,100 @@ def test_search_page_query_count_is_pinned(editor_client, rows, q, django_assert
 # themes, the filters' choices, the header's unread-notification count. The search adds no
 # query and no join to the journal.
 SEARCH_LIST_QUERIES = 14
+
+
+@pytest.fixture
+def phrased(db):
+    """Commitments whose documents hold a phrase in every case and width, and decoys for
+    LIKE's wildcards and escape."""
+    return [
+        CommitmentFactory(title="Working-level consultations on supply chains"),
+        CommitmentFactory(next_step="ＷＯＲＫＩＮＧ-level consultations resume"),
+        CommitmentFactory(quote="Hold working‐level talks"),
+        CommitmentFactory(title="100% of the 1_000 items \\ done"),
+        CommitmentFactory(title="作業部会での協議を継続する"),
+        CommitmentFactory(title="Unrelated"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["working-level consultations", "WORKING", "ＷＯＲＫ", "100%", "1_0", "\\", "%", "_",
+     "部会での", "協", "nothing like it", "x" * 300],
+)  # fmt: skip
+def test_a_scanned_search_finds_what_the_index_finds(phrased, q):
+    """`scan` tests each document as the rows are read: the same substring test on the same
+    folded documents, so the same commitments, whatever the phrase holds."""
+    by_index = set(Commitment.objects.search(q).values_list("pk", flat=True))
+    by_scan = set(Commitment.objects.search(q, scan=True).values_list("pk", flat=True))
+    assert by_scan == by_index
+    # The quote's hyphen is U+2010, which folds to no ASCII hyphen.
+    assert len(by_index) == {"working-level consultations": 2, "WORKING": 3, "ＷＯＲＫ": 3}.get(
+        q, len(by_index)
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
+def test_sqlite_reads_a_scanned_search_in_the_meetings_order_and_stops():
+    """The first page of a scanned search walks the meetings' index on their start and tests
+    each commitment's document on the way, so it stops at the page's end."""
+    # As a ministry's data stands: many meetings, many commitments at each (bulk-written, with
+    # their documents rebuilt, as the benchmark's).
+    meetings = MeetingFactory.create_batch(60)
+    Commitment.objects.bulk_create(
+        Commitment(
+            title=f"{'Maritime security' if n % 2 else 'Cyber'} dialogue {n}",
+            quote="Agreed.",
+            origin_meeting=meetings[n % 60],
+            quote_position=n,
+        )
+        for n in range(1200)
+    )
+    services.search_documents_rebuild()
+    refresh_query_statistics(run=None)  # as the nightly job leaves the database
+    first_page = Commitment.objects.for_list_page().active().search("maritime", scan=True)[:10]
+    steps = [line for line in first_page.explain().splitlines() if "SCAN" in line]
+    assert "SCAN tracker_meeting USING INDEX" in steps[0]
+    assert SEARCH_FTS_TABLE not in first_page.explain()
+    assert len(first_page) == 10
+
+
+def test_the_first_page_of_a_phrase_in_more_documents_than_the_list_shows_is_scanned(
+    editor_client, monkeypatch, django_assert_num_queries
+):
+    """Past the search's bound (here 3), the list's first page is read by the scan, in the
+    meetings' order either way, with the same rows and queries; other sorts and groupings by
+    the index."""
+    monkeypatch.setattr("tracker.views.workspace.SEARCH_LIMIT", 3)
+    days_ago = (9, 5, 1)
+    meetings = [
+        MeetingFactory(starts_at=timezone.now() - datetime.timedelta(days=d)) for d in days_ago
+    ]
+    matching = [
+        CommitmentFactory(title=f"Maritime dialogue {n}", origin_meeting=meetings[n % 3])
+        for n in range(6)
+    ]
+    CommitmentFactory(title="Unrelated", origin_meeting=meetings[0])
+    editor_client.get(reverse("commitment-list"), {"q": "maritime"})
+    for sort, group, scanned in (
+        ("", "", True),
+        ("-meeting", "", True),
+        ("target", "", False),
+        ("", "status", False),
+    ):
+        params = {"q": "MARITIME", "sort": sort, "group": group}
+        # A grouping counts its groups.
+        with django_assert_num_queries(SEARCH_LIST_QUERIES + bool(group)) as queries:
+            response = editor_client.get(reverse("commitment-list"), params)
+        assert "More than 3 commitments match" in response.text
+        rows = [c.pk for c in response.context["page"].object_list]
+        if not group:
+            ordered = Commitment.objects.filter(pk__in=[c.pk for c in matching])
+            ordered = ordered.order_by(*SORTS[sort or DEFAULT_SORT])
+            assert rows == [c.pk for c in ordered[:3]]
+        if connection.vendor == "sqlite":
+            [read] = [q["sql"] for q in queries.captured_queries if " LIMIT 3" in q["sql"]]
+            assert (SEARCH_FTS_TABLE not in read) is scanned
 
 
 def test_the_search_reads_an_index_not_the_journal():

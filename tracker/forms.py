@@ -61,6 +61,9 @@ SORTS = {
     "-status": (STATUS_ORDER.desc(), "-pk"),
 }
 DEFAULT_SORT = "meeting"
+# The sorts that the meetings' index on their start reads in order: a search scanned as the rows
+# are read (`CommitmentQuerySet.search`) stops after its first page only in these.
+SCANNED_SORTS = ("meeting", "-meeting")
 # As the dashboard says it; the number is models.STALE_AFTER_DAYS.
 STALE_HELP = _("Open items with no update for 14 days or more.")
 
@@ -154,11 +157,12 @@ class CommitmentFilterForm(QuickSelects, forms.Form):
         ],
     )
 
-    def filter(self, queryset, *, today):
-        """Apply the valid filters; an invalid one is ignored (the form shows its error)."""
+    def filter(self, queryset, *, today, scan: bool = False):
+        """Apply the valid filters; an invalid one is ignored (the form shows its error). `scan`:
+        see `CommitmentQuerySet.search`."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         if text := data.get("q", "").strip():
-            queryset = queryset.search(text)
+            queryset = queryset.search(text, scan=scan)
         status = data.get("status")
         if status == OPEN:
             queryset = queryset.open()

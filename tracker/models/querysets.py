@@ -236,15 +236,24 @@ class CommitmentQuerySet(models.QuerySet):
         """The open items a user owns or whose lead division they belong to."""
         return self.open().filter(Q(owner=user) | Q(lead_division__in=divisions))
 
-    def search(self, text: str) -> CommitmentQuerySet:
+    def search(self, text: str, *, scan: bool = False) -> CommitmentQuerySet:
         """The commitments whose title, quote, next step or any journal note contains `text`,
         whatever its case or width: a substring test on the folded search document, answered
-        by an index (see `tracker.models.search`), one row per commitment, no join to notes."""
-        from .search import TRIGRAM, search_fold
+        by an index (see `tracker.models.search`), one row per commitment, no join to notes.
+
+        `scan` (SQLite): the same test on each commitment's document as the rows are read in
+        their order, instead of the index. For the first page of a phrase that thousands of
+        documents contain, that stops after the first few dozen documents, where the index
+        finds every match to sort them (0.5 against 18 ms for a phrase in 7,316 of 10,000);
+        for a rare phrase it reads every document (32 ms). PostgreSQL's index serves both."""
+        from .search import TRIGRAM, CommitmentSearchDocument, search_fold
 
         phrase = search_fold(text)
         if not phrase:
             return self
+        if scan and connections[self.db].vendor == "sqlite":
+            documents = CommitmentSearchDocument.objects.filter(commitment=models.OuterRef("pk"))
+            return self.filter(models.Exists(documents.filter(document__contains=phrase)))
         if connections[self.db].vendor == "sqlite" and len(phrase) >= TRIGRAM:
             # A quoted FTS5 phrase: its trigrams in a row, i.e. the substring; nothing in it is
             # an operator, and a double quote is written twice. A join, not `pk IN (matches)`:

@@ -27,6 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 from .. import services
 from ..forms import (
     DEFAULT_SORT,
+    SCANNED_SORTS,
     CommitmentFilterForm,
     FollowUpForm,
     ReassignForm,
@@ -139,14 +140,28 @@ def _dashboard_links(user) -> dict[str, str]:
 def commitment_list(request):
     require(request, "tracker.view_workspace")
     form = CommitmentFilterForm(request.GET or None)
-    queryset = form.filter(Commitment.objects.for_list_page().active(), today=timezone.localdate())
+    commitments = Commitment.objects.for_list_page().active()
+    queryset = form.filter(commitments, today=timezone.localdate())
     # The columns, the grouping and the saved view the list was opened from (saved_views.py).
     layout = ListLayout.from_params(request.GET)
     searched = form.is_bound and form.is_valid() and bool(form.cleaned_data.get("q"))
+    sort = form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else ""
     page = page_of(request, layout.apply(queryset), limit=SEARCH_LIMIT if searched else None)
+    if (
+        searched
+        and page.number == 1
+        and page.paginator.truncated
+        and not layout.group
+        and (sort or DEFAULT_SORT) in SCANNED_SORTS
+    ):
+        # A phrase in more documents than the list shows: its first page is read by testing
+        # each document in the meetings' order, which stops after a few dozen, not by sorting
+        # every match the index finds (`CommitmentQuerySet.search`'s `scan`). The bounded count
+        # above stays on the index, which stops at its bound.
+        scanned = form.filter(commitments, today=timezone.localdate(), scan=True)
+        page.object_list = layout.apply(scanned)[: page.end_index()]
     page.object_list = attach_theme_lists(list(page.object_list))
     query = layout_query(_list_query(request.GET))
-    sort = form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else ""
     context = {
         "form": form,
         "page": page,
