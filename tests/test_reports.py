@@ -443,8 +443,7 @@ def test_title_and_owner_come_from_the_history_row_before_the_weeks_end(world):
 
 def read_in_full(report) -> None:
     """Every part of `report` worked out, as the page and the XLSX read them."""
-    parts = ("status_counts", "changes", "new_commitments", "meetings_held", "attention")
-    for name in (*parts, "upcoming", "open_by_theme"):
+    for name in reports.WeeklyReport.PARTS:
         getattr(report, name)
 
 
