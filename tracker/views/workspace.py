@@ -141,7 +141,8 @@ def commitment_list(request):
     require(request, "tracker.view_workspace")
     form = CommitmentFilterForm(request.GET or None)
     commitments = Commitment.objects.for_list_page().active()
-    queryset = form.filter(commitments, today=timezone.localdate())
+    today = timezone.localdate()
+    queryset = form.filter(commitments, today=today)
     # The columns, the grouping and the saved view the list was opened from (saved_views.py).
     layout = ListLayout.from_params(request.GET)
     searched = form.is_bound and form.is_valid() and bool(form.cleaned_data.get("q"))
@@ -158,8 +159,8 @@ def commitment_list(request):
         # each document in the meetings' order, which stops after a few dozen, not by sorting
         # every match the index finds (`CommitmentQuerySet.search`'s `scan`). The bounded count
         # above stays on the index, which stops at its bound.
-        scanned = form.filter(commitments, today=timezone.localdate(), scan=True)
-        page.object_list = layout.apply(scanned)[: page.end_index()]
+        scanned = form.filter(commitments, today=today, scan=True)
+        page.object_list = scanned[: page.end_index()]
     page.object_list = attach_theme_lists(list(page.object_list))
     query = layout_query(_list_query(request.GET))
     context = {
@@ -167,7 +168,7 @@ def commitment_list(request):
         "page": page,
         "query": query.urlencode(),
         "sort_columns": _sort_columns(query, sort or DEFAULT_SORT),
-        "today": timezone.localdate(),
+        "today": today,
         **layout.context(queryset, page, query),
         "current_view": current_view(request),
     }
