@@ -24,6 +24,7 @@ MANAGE = {"anonymous": LOGIN, "viewer": 403, "other_editor": 403, "editor": 403}
 EXPECTED = {
     "dashboard": ("get", None, ALL_READ),
     "commitment-list": ("get", None, ALL_READ),
+    "commitment-meeting-options": ("get", None, ALL_READ),
     "commitment-detail": ("get", None, ALL_READ),
     "commitment-update": (
         "post",

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Exists, F, OuterRef, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,7 @@ from .models import (
 )
 from .models.meetings import meeting_label
 from .names import choose_name, format_user_name
-from .widgets import QuickSelects, RowChoiceField
+from .widgets import QuickSelects, RowChoiceField, RowChoiceIterator
 
 OPEN = "open"
 # Ten years: the farthest "due within" a list is asked for.
@@ -64,6 +65,12 @@ DEFAULT_SORT = "meeting"
 # The sorts that the meetings' index on their start reads in order: a search scanned as the rows
 # are read (`CommitmentQuerySet.search`) stops after its first page only in these.
 SCANNED_SORTS = ("meeting", "-meeting")
+# The origin meetings the list's filter offers at once, newest first; the others are found by
+# typing in "Find a meeting" (MEETING_FIND), which narrows the offer.
+MEETINGS_OFFERED = 30
+# The longest text a search box takes; a longer one is refused (the list) or cut (as you type).
+SEARCH_MAX_LENGTH = 200
+MEETING_FIND = "meeting_q"
 # As the dashboard says it; the number is models.STALE_AFTER_DAYS.
 STALE_HELP = _("Open items with no update for 14 days or more.")
 
@@ -74,14 +81,41 @@ def _with_commitments(model, field: str):
     return model.objects.filter(Exists(Commitment.objects.filter(**{field: OuterRef("pk")})))
 
 
+class FindField(forms.CharField):
+    """Words that narrow what a select offers and filter nothing: a longer text is cut to
+    SEARCH_MAX_LENGTH, as it is shown and as it is cleaned, never refused."""
+
+    def to_python(self, value):
+        return super().to_python(value)[:SEARCH_MAX_LENGTH]
+
+    def bound_data(self, data, initial):
+        return data[:SEARCH_MAX_LENGTH] if isinstance(data, str) else data
+
+
+def offered_meetings(meetings, *, text: str, chosen):
+    """Of `meetings`, the newest MEETINGS_OFFERED whose title, place or series contains `text`,
+    and the `chosen` one whatever its age: hundreds of options on every page of the list would be
+    most of its weight, and no one scrolls through them."""
+    text = text.strip()[:SEARCH_MAX_LENGTH]
+    found = meetings.search(text) if text else meetings
+    offered = Q(pk__in=found.order_by("-starts_at").values("pk")[:MEETINGS_OFFERED])
+    chosen = str(chosen or "")
+    # Only a number can name a meeting; anything else chooses nothing (the form says why).
+    if chosen.isascii() and chosen.isdigit() and len(chosen) <= 18:
+        offered |= Q(pk=int(chosen))
+    return meetings.filter(offered).order_by("-starts_at")
+
+
 class CommitmentFilterForm(QuickSelects, forms.Form):
     """The list's filters; every one is a GET parameter, so a filtered view is a shareable URL.
 
     Rendered on every page of the list, with hundreds of meetings to choose from: the selects
     render their options in Python (QuickSelect), and read only the columns their labels show.
+    The meeting select offers the newest meetings and the chosen one, not all of them
+    (`offered_meetings`); any meeting that has commitments is still a valid choice.
     """
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -122,6 +156,29 @@ class CommitmentFilterForm(QuickSelects, forms.Form):
         label_from_row=meeting_label,
         empty_label=_("Any"),
     )
+    # Narrows the meetings the select above offers (`offered_meetings`), as you type (htmx asks
+    # `commitment-meeting-options`) or, without JS, when the form is sent. It filters no
+    # commitment, so it never makes the form invalid: a longer text is cut.
+    meeting_q = FindField(
+        label=_("Find a meeting"),
+        required=False,
+        widget=forms.SearchInput(
+            attrs={
+                "maxlength": SEARCH_MAX_LENGTH,
+                "autocomplete": "off",
+                "placeholder": _("Title, place or series"),
+                "aria-controls": "id_meeting",
+                "data-option-finder": "",
+                "hx-get": reverse_lazy("commitment-meeting-options"),
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-include": "#id_meeting",
+                "hx-target": "#id_meeting",
+                "hx-swap": "outerHTML",
+                "hx-push-url": "false",
+                "hx-sync": "this:replace",
+            }
+        ),
+    )
     party = RowChoiceField(
         label=_("Party"),
         required=False,
@@ -156,6 +213,16 @@ class CommitmentFilterForm(QuickSelects, forms.Form):
             ("-status", _("Status, in reverse order")),
         ],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["meeting"]
+        # Lazy: no query unless the select is rendered (the API and the exports never do).
+        offered = RowChoiceIterator(field)
+        offered.queryset = offered_meetings(
+            field.queryset, text=self.data.get(MEETING_FIND, ""), chosen=self.data.get("meeting")
+        )
+        field.widget.choices = offered
 
     def filter(self, queryset, *, today, scan: bool = False):
         """Apply the valid filters; an invalid one is ignored (the form shows its error). `scan`:

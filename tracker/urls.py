@@ -25,6 +25,11 @@ urlpatterns = [
     path("", workspace.dashboard, name="dashboard"),
     path("commitments/", workspace.commitment_list, name="commitment-list"),
     path("commitments/bulk/", bulk.commitment_bulk_edit, name="commitment-bulk-edit"),
+    path(
+        "commitments/meeting-options/",
+        workspace.commitment_meeting_options,
+        name="commitment-meeting-options",
+    ),
     path("commitments/export/<str:fmt>/", list_export.commitment_export, name="commitment-export"),
     path("commitments/<int:pk>/", workspace.commitment_detail, name="commitment-detail"),
     path(

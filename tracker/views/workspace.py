@@ -28,6 +28,7 @@ from .. import services
 from ..forms import (
     DEFAULT_SORT,
     SCANNED_SORTS,
+    SEARCH_MAX_LENGTH,
     CommitmentFilterForm,
     FollowUpForm,
     ReassignForm,
@@ -75,8 +76,6 @@ DASHBOARD_LISTS = (
     ),
     ("red", gettext_lazy("Red confidence"), gettext_lazy("No open commitment is red.")),
 )
-# The longest search text, as in the commitment list's filter form.
-SEARCH_MAX_LENGTH = CommitmentFilterForm.base_fields["q"].max_length
 
 
 class LoginView(auth_views.LoginView):
@@ -183,6 +182,18 @@ def commitment_list(request):
         # The address bar and shared links get the filters that are set, nothing empty.
         push_url(response, _list_url(query, page=page.number))
     return response
+
+
+@require_GET
+def commitment_meeting_options(request):
+    """The list's meeting select with the meetings that "Find a meeting" finds, as you type; the
+    chosen one stays offered and chosen. Without JS, the list page itself does this."""
+    require(request, "tracker.view_workspace")
+    return render(
+        request,
+        "tracker/commitment_list.html#meeting-select",
+        {"form": CommitmentFilterForm(request.GET)},
+    )
 
 
 def _commitment_for_page(pk: int) -> Commitment:

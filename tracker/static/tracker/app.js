@@ -8,6 +8,18 @@ document.addEventListener("change", (event) => {
   }
 });
 
+// Typing in "Find a meeting" changes which meetings the select offers, not the list: its change
+// must not reach the filter form, which would reload the table for nothing.
+document.addEventListener(
+  "change",
+  (event) => {
+    if (event.target.matches("[data-option-finder]")) {
+      event.stopPropagation();
+    }
+  },
+  true,
+);
+
 // Django gives a new CSRF token at every log-in. After the user has logged in again in another
 // tab (the session-ended alert asks for that), the token this page was served with is refused:
 // send the cookie's current one instead. Without a readable cookie the page's token stays.
