@@ -57,6 +57,13 @@ def editor(db, division):
 
 
 @pytest.fixture
+def editor_client(client, editor):
+    """The test client, logged in as `editor`."""
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
 def other_editor(db, other_division):
     return UserFactory(username="other-editor", roles=["Editor"], divisions=[other_division])
 

@@ -29,12 +29,6 @@ XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 LONG = "長" * 30_000
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def _csv(response) -> list[list[str]]:
     assert response.streaming
     content = b"".join(response.streaming_content)

@@ -22,12 +22,6 @@ LIST_URL = reverse("commitment-list")
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def meetings(monkeypatch):
     """Six meetings with a commitment each, a day apart (the newest last), offered three at a
     time, and one meeting nobody committed to."""

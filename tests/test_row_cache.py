@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def overdue(division):
     """An overdue item of the editor's division: on the dashboard twice (mine, overdue)."""
     return CommitmentFactory(

@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def _seed_meeting(**extra):
     # 1:43 p.m. in Washington on 29 July 2022 was 2:43 a.m. on 30 July in Tokyo.
     return MeetingFactory(

@@ -42,12 +42,6 @@ def _set_status(commitment, user, **changes):
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def commitment(division, editor):
     return CommitmentFactory(
         title="Implement strong sanction measures against Russia",
