@@ -9,10 +9,12 @@ import pytest
 from django import forms
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.forms.renderers import DjangoTemplates
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from tests.admin_forms import admin_post_data
 from tests.factories import CommitmentFactory, FollowUpFactory, MeetingFactory, UserFactory
@@ -22,7 +24,7 @@ from tracker import services
 from tracker.models import Commitment, Meeting, Status, StatusUpdate
 from tracker.tasks import refresh_query_statistics
 from tracker.timeline import TIMELINE_PAGE_SIZE, TimelineKey
-from tracker.widgets import QuickSelect
+from tracker.widgets import QuickRenderer, QuickSelect
 
 # Fixtures of the modules whose doors are driven here.
 __all__ = ["commitments", "reference"]
@@ -366,6 +368,50 @@ def test_the_quick_select_writes_what_djangos_select_writes(value):
     django = forms.Select(attrs=attrs, choices=choices).render("x", value)
     assert parse_html(quick) == parse_html(django)
     assert "<script>" not in quick
+
+
+INPUT_WIDGETS = [
+    forms.TextInput(attrs={"maxlength": 200, "placeholder": "Search… (/)"}),
+    forms.SearchInput(attrs={"hx-get": "/x/?a=1&b=2", "autocomplete": "off"}),
+    forms.NumberInput(attrs={"min": 0, "max": 3660}),
+    forms.CheckboxInput(),
+    forms.HiddenInput(),
+    forms.DateInput(attrs={"type": "date"}),
+    forms.URLInput(),
+    forms.EmailInput(),
+    forms.PasswordInput(render_value=True),
+    forms.Textarea(attrs={"rows": 2}),
+]
+HOSTILE_VALUES = [
+    *(None, "", 0, 7, True, False),
+    *(*HOSTILE_LABELS, "a\x00b\x1b", "\r\nline\n", "x" * 5000),
+]
+
+
+@pytest.mark.parametrize("widget", INPUT_WIDGETS, ids=lambda widget: type(widget).__name__)
+def test_the_quick_renderer_writes_what_djangos_templates_write(widget):
+    """The same characters, not only the same HTML: every attribute in its order, True as a bare
+    name, False left out, every value escaped once (a value already marked safe is not)."""
+    attrs = {"id": "id_x", "required": True, "disabled": False, "class": 'c"q', "data-x": "<>"}
+    quick, django = QuickRenderer(), DjangoTemplates()
+    for value in [*HOSTILE_VALUES, mark_safe("<b>safe</b>")]:  # noqa: S308 - the case tested
+        for extra in (None, attrs):
+            written = widget.render('na"me', value, extra, quick)
+            assert written == widget.render('na"me', value, extra, django)
+            assert "<script>" not in written
+
+
+def test_the_list_renders_no_input_template(client, editor):
+    """The setting is in force: the list's text, number and tick boxes are written by the
+    renderer, not by a template each (Django's test client records every template rendered)."""
+    client.force_login(editor)
+    filters = {"q": "x", "due_within": "3", "overdue": "on"}
+    response = client.get(reverse("commitment-list"), filters)
+    assert 'name="q" value="x"' in response.text
+    assert 'name="overdue" id="id_overdue" checked' in response.text
+    rendered = {template.name for template in response.templates}
+    assert "tracker/commitment_list.html" in rendered
+    assert not {name for name in rendered if name.startswith("django/forms/widgets/")}
 
 
 def _select(response, name: str) -> str:

@@ -6,6 +6,7 @@ from html import escape
 
 from django import forms
 from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
 from django.utils import timezone, translation
 from django.utils.html import conditional_escape, format_html
@@ -26,6 +27,47 @@ def _options_html(choices) -> str:
         f'<option value="{escape(str(option))}">{escape(str(label))}</option>'
         for option, label in choices
     )
+
+
+# Django's widget templates that are `{% include "django/forms/widgets/input.html" %}` alone.
+_INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        *("input", "checkbox", "color", "date", "datetime", "email", "file", "hidden"),
+        *("number", "password", "search", "tel", "text", "time", "url"),
+    )
+)
+_TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
+def _attrs_html(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html: in their order, True as a bare name, False left out."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class QuickRenderer(DjangoTemplates):
+    """The form renderer (settings.FORM_RENDERER): the input and text area widgets written in
+    Python, the same HTML as Django's templates (input.html, attrs.html, textarea.html) without
+    a template rendered per field; every other template as Django renders it. The list and a
+    commitment's page render a dozen inputs on every request."""
+
+    def render(self, template_name, context, request=None):
+        if template_name not in _INPUT_TEMPLATES and template_name != _TEXTAREA_TEMPLATE:
+            return super().render(template_name, context, request)
+        widget = context["widget"]
+        name, value = conditional_escape(widget["name"]), widget["value"]
+        attrs = _attrs_html(widget["attrs"])
+        if template_name == _TEXTAREA_TEMPLATE:
+            text = conditional_escape(value) if value else ""
+            return f'<textarea name="{name}"{attrs}>\n{text}</textarea>'
+        shown = "" if value is None else f' value="{conditional_escape(str(value))}"'
+        return f'<input type="{conditional_escape(widget["type"])}" name="{name}"{shown}{attrs}>'
 
 
 class QuickSelect(forms.Select):
