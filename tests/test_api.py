@@ -5,11 +5,12 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.api_helpers import token_client
 from tests.factories import (
     CommitmentFactory,
+    CountryFactory,
     FollowUpFactory,
     MeetingFactory,
     ThemeFactory,
@@ -165,6 +166,54 @@ def test_meetings_followups_and_reference_lists(viewer, division):
     divisions = client.get(reverse("api-division-list")).json()["results"]
     assert [d["code"] for d in divisions] == [division.code]
     assert client.get(reverse("api-person-list")).status_code == 200
+
+
+def test_themes_and_parties_are_codes_in_the_order_of_their_names(viewer, division):
+    """Read for all the rows of a page at once; each row gets its own, none gets another's."""
+    alpha, beta = (
+        ThemeFactory(code="z-theme", name="Alpha"),
+        ThemeFactory(code="a-theme", name="Beta"),
+    )
+    japan, usa = CountryFactory(code="XJ", name="Japan"), CountryFactory(code="XU", name="USA")
+    both = CommitmentFactory(lead_division=division, themes=[beta, alpha], parties=[usa, japan])
+    one = CommitmentFactory(lead_division=division, themes=[beta], parties=[usa])
+    bare = CommitmentFactory(lead_division=division)
+    client = token_client(viewer, scope="read")
+    rows = {row["id"]: row for row in client.get(reverse("api-commitment-list")).json()["results"]}
+    assert (rows[both.pk]["themes"], rows[both.pk]["parties"]) == (
+        ["z-theme", "a-theme"],
+        ["XJ", "XU"],
+    )
+    assert (rows[one.pk]["themes"], rows[one.pk]["parties"]) == (["a-theme"], ["XU"])
+    assert (rows[bare.pk]["themes"], rows[bare.pk]["parties"]) == ([], [])
+    detail = client.get(reverse("api-commitment-detail", args=[both.pk])).json()
+    assert (detail["themes"], detail["parties"]) == (["z-theme", "a-theme"], ["XJ", "XU"])
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_choice_labels_are_in_the_callers_language(viewer, division, language):
+    """Each choice's label beside its code, translated per request; a code the choices no longer
+    hold (data older than a renamed choice) is sent as it is, as `get_FOO_display` gives it."""
+    commitment = CommitmentFactory(lead_division=division, status=Status.STALLED)
+    follow_up = FollowUpFactory(commitment=commitment)
+    Commitment.objects.filter(pk=commitment.pk).update(confidence="retired-code")
+    client = token_client(viewer, scope="read")
+    language_header = {"HTTP_ACCEPT_LANGUAGE": language}
+    row = client.get(reverse("api-commitment-list"), **language_header).json()["results"][0]
+    detail = client.get(reverse("api-commitment-detail", args=[commitment.pk]), **language_header)
+    meeting = client.get(
+        reverse("api-meeting-detail", args=[commitment.origin_meeting_id]), **language_header
+    )
+    with translation.override(language):
+        status_label = str(Status.STALLED.label)
+        outcome_label = follow_up.get_outcome_display()
+        kind_label = commitment.origin_meeting.get_kind_display()
+    assert (status_label != "Stalled") == (language == "ja")
+    assert (row["status"], row["status_label"]) == ("stalled", status_label)
+    assert (row["confidence"], row["confidence_label"]) == ("retired-code", "retired-code")
+    assert detail.json()["status_label"] == status_label
+    assert [f["outcome_label"] for f in detail.json()["follow_ups"]] == [outcome_label]
+    assert meeting.json()["kind_label"] == kind_label
 
 
 def test_weekly_report_as_json_and_files(manager, division):

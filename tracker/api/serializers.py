@@ -1,6 +1,6 @@
 """What the API sends: each record as JSON, with codes for choices and ids for links.
 
-Read-only serializers over the QuerySets the views build (`for_list()` and friends), so that a
+Read-only serializers over the QuerySets the views build (`for_api()` and friends), so that a
 list costs the same few queries however many rows it has. Choice fields carry their code
 (`status: "in_progress"`); the label in the caller's language is beside it (`status_label`).
 """
@@ -13,6 +13,19 @@ from rest_framework import serializers
 
 from .. import names
 from ..models import Commitment, Division, FollowUp, Meeting, Person, Theme
+
+
+class ChoiceLabelField(serializers.CharField):
+    """The label of a model field's choice in the caller's language, as `get_FOO_display` gives
+    it (a value outside the choices as it is), without building the choices' dict and inspecting
+    the method for every row: a list page sends two labels a row."""
+
+    def __init__(self, model, field_name: str, **kwargs):
+        self.labels = dict(model._meta.get_field(field_name).flatchoices)
+        super().__init__(source=field_name, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return str(self.labels.get(value, value))
 
 
 class NamedRefSerializer(serializers.Serializer):
@@ -78,8 +91,8 @@ class PersonSerializer(serializers.ModelSerializer):
 class CommitmentSerializer(serializers.ModelSerializer):
     """A commitment as the list shows it."""
 
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    confidence_label = serializers.CharField(source="get_confidence_display", read_only=True)
+    status_label = ChoiceLabelField(Commitment, "status")
+    confidence_label = ChoiceLabelField(Commitment, "confidence")
     origin_meeting = MeetingRefSerializer(read_only=True)
     owner = UserRefSerializer(read_only=True, allow_null=True)
     lead_division = NamedRefSerializer(read_only=True, allow_null=True)
@@ -110,19 +123,19 @@ class CommitmentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    # The prefetched rows (`for_list()`), by code: `.values_list` would query again per row.
+    # Read for all the rows sent at once (`attach_codes`).
     def get_themes(self, obj) -> list[str]:
-        return [theme.code for theme in obj.themes.all()]
+        return obj.theme_codes
 
     def get_parties(self, obj) -> list[str]:
-        return [country.code for country in obj.parties.all()]
+        return obj.party_codes
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
     meeting = MeetingRefSerializer(read_only=True)
     commitment = serializers.IntegerField(source="commitment_id", read_only=True)
     recorded_by = UserRefSerializer(read_only=True, allow_null=True)
-    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+    outcome_label = ChoiceLabelField(FollowUp, "outcome")
 
     class Meta:
         model = FollowUp
@@ -242,7 +255,7 @@ class CommitmentDetailSerializer(CommitmentSerializer):
 
 class MeetingSerializer(serializers.ModelSerializer):
     series = serializers.CharField(source="series.name", read_only=True, default=None)
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField(Meeting, "kind")
 
     class Meta:
         model = Meeting

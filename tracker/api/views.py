@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from ..forms import DEFAULT_SORT, SORTS, CommitmentFilterForm
 from ..models import Commitment, Division, FollowUp, Meeting, Participation, Person, Theme
+from ..models.querysets import attach_codes
 from ..timeline import TimelineKey, commitment_timeline
 from . import serializers
 
@@ -80,8 +81,11 @@ class CommitmentList(ListView):
 
     def get_queryset(self):
         return self._form().filter(
-            Commitment.objects.for_list().active(), today=timezone.localdate()
+            Commitment.objects.for_api().active(), today=timezone.localdate()
         )
+
+    def paginate_queryset(self, queryset):
+        return attach_codes(super().paginate_queryset(queryset))
 
 
 def raise_invalid(form) -> None:
@@ -110,8 +114,8 @@ class CommitmentDetail(ReadView):
 
 
 def commitment_for_api(pk: int) -> Commitment:
-    return get_object_or_404(
-        Commitment.objects.for_list().prefetch_related(
+    commitment = get_object_or_404(
+        Commitment.objects.for_api().prefetch_related(
             Prefetch(
                 "follow_ups",
                 queryset=FollowUp.objects.select_related("meeting", "recorded_by").order_by(
@@ -121,6 +125,7 @@ def commitment_for_api(pk: int) -> Commitment:
         ),
         pk=pk,
     )
+    return attach_codes([commitment])[0]
 
 
 def etag(commitment: Commitment) -> str:

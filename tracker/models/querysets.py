@@ -274,6 +274,11 @@ class CommitmentQuerySet(models.QuerySet):
             .prefetch_related("themes", "parties")
         )
 
+    def for_api(self) -> CommitmentQuerySet:
+        """What the JSON API sends of each commitment: `for_list` without its prefetches; the
+        API reads the themes' and parties' codes of the rows it sends with `attach_codes`."""
+        return self.for_list().prefetch_related(None)
+
     def for_list_page(self) -> CommitmentQuerySet:
         """The columns the list page's rows show (templates/tracker/commitment_list.html), and
         no others: every row is read, built and keyed for its row cache on every page, and a
@@ -353,6 +358,29 @@ def attach_theme_lists(commitments: list) -> list:
         lists[commitment_id].append(themes[theme[0]])
     for commitment in commitments:
         commitment.theme_list = lists[commitment.pk]
+    return commitments
+
+
+def attach_codes(commitments: list) -> list:
+    """Give each commitment `theme_codes` and `party_codes`, in the order of the themes' and
+    parties' names, in one query each for all of them: the JSON API's rows, for which
+    `prefetch_related` would build a manager and a queryset per row and relation."""
+    if not commitments:
+        return commitments
+    model = type(commitments[0])
+    for relation, attribute in (("themes", "theme_codes"), ("parties", "party_codes")):
+        field = getattr(model, relation).field
+        owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        codes = {commitment.pk: [] for commitment in commitments}
+        links = (
+            field.remote_field.through.objects.filter(**{f"{owner}_id__in": list(codes)})
+            .order_by(f"{target}__name", f"{target}_id")
+            .values_list(f"{owner}_id", f"{target}__code")
+        )
+        for commitment_id, code in links:
+            codes[commitment_id].append(code)
+        for commitment in commitments:
+            setattr(commitment, attribute, codes[commitment.pk])
     return commitments
 
 
