@@ -13,7 +13,7 @@ BASE_PYTHON := $(shell \
 DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1:8000
 
-.PHONY: help system-packages install run demo test test-sqlite test-postgres lint format check-deploy messages bench bench-web bench-digest clean
+.PHONY: help system-packages install run demo test test-sqlite test-postgres lint format check-deploy messages bench bench-web bench-pages bench-digest clean
 
 help:
 	@echo "make run    set up .venv, a SQLite database with demo data and demo users, serve on http://$(HOST)"
@@ -93,6 +93,10 @@ bench: install
 # BENCH_ARGS says otherwise, e.g. BENCH_ARGS="--db both --seconds 30".
 bench-web: install
 	$(PY) benchmarks/bench_web.py $(BENCH_ARGS)
+
+# One request per page in-process, with its queries and CPU time (docs/benchmarks.md).
+bench-pages: install
+	$(PY) benchmarks/bench_pages.py $(BENCH_ARGS)
 
 # The weekly digest for 1,000 users over 10,000 commitments (docs/benchmarks.md).
 bench-digest: install

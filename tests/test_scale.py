@@ -4,6 +4,7 @@ journal; the lists read it off the row, and the commitment page tells its story 
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django import forms
@@ -24,7 +25,7 @@ from tracker import services
 from tracker.models import Commitment, Meeting, Status, StatusUpdate
 from tracker.tasks import refresh_query_statistics
 from tracker.timeline import TIMELINE_PAGE_SIZE, TimelineKey
-from tracker.widgets import QuickRenderer, QuickSelect
+from tracker.widgets import INPUT_TEMPLATES, TEXTAREA_TEMPLATE, QuickRenderer, QuickSelect
 
 # Fixtures of the modules whose doors are driven here.
 __all__ = ["commitments", "reference"]
@@ -399,6 +400,15 @@ def test_the_quick_renderer_writes_what_djangos_templates_write(widget):
             written = widget.render('na"me', value, extra, quick)
             assert written == widget.render('na"me', value, extra, django)
             assert "<script>" not in written
+
+
+def test_no_installed_app_overrides_the_templates_the_renderer_writes_itself():
+    """The renderer writes Django's own input and text area templates: an app that shipped its
+    own would be ignored, so none may."""
+    django_forms = Path(forms.__file__).resolve().parent
+    for name in [*INPUT_TEMPLATES, TEXTAREA_TEMPLATE]:
+        origin = Path(DjangoTemplates().get_template(name).origin.name).resolve()
+        assert origin.is_relative_to(django_forms), origin
 
 
 def test_the_list_renders_no_input_template(client, editor):

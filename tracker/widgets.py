@@ -1,4 +1,6 @@
-"""Form widgets that render faster than Django's templates where a page renders many options."""
+"""Forms written in Python, in the same HTML as Django's templates: the selects of pages that
+render hundreds of options, the labels of forms shown on every page, and every input and text area
+(the form renderer, settings.FORM_RENDERER)."""
 
 from __future__ import annotations
 
@@ -30,14 +32,14 @@ def _options_html(choices) -> str:
 
 
 # Django's widget templates that are `{% include "django/forms/widgets/input.html" %}` alone.
-_INPUT_TEMPLATES = frozenset(
+INPUT_TEMPLATES = frozenset(
     f"django/forms/widgets/{name}.html"
     for name in (
         *("input", "checkbox", "color", "date", "datetime", "email", "file", "hidden"),
         *("number", "password", "search", "tel", "text", "time", "url"),
     )
 )
-_TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
 
 
 def _attrs_html(attrs: dict) -> str:
@@ -58,12 +60,12 @@ class QuickRenderer(DjangoTemplates):
     commitment's page render a dozen inputs on every request."""
 
     def render(self, template_name, context, request=None):
-        if template_name not in _INPUT_TEMPLATES and template_name != _TEXTAREA_TEMPLATE:
+        if template_name not in INPUT_TEMPLATES and template_name != TEXTAREA_TEMPLATE:
             return super().render(template_name, context, request)
         widget = context["widget"]
         name, value = conditional_escape(widget["name"]), widget["value"]
         attrs = _attrs_html(widget["attrs"])
-        if template_name == _TEXTAREA_TEMPLATE:
+        if template_name == TEXTAREA_TEMPLATE:
             text = conditional_escape(value) if value else ""
             return f'<textarea name="{name}"{attrs}>\n{text}</textarea>'
         shown = "" if value is None else f' value="{conditional_escape(str(value))}"'
