@@ -196,7 +196,7 @@ def test_choice_labels_are_in_the_callers_language(viewer, division, language):
     hold (data older than a renamed choice) is sent as it is, as `get_FOO_display` gives it."""
     commitment = CommitmentFactory(lead_division=division, status=Status.STALLED)
     follow_up = FollowUpFactory(commitment=commitment)
-    Commitment.objects.filter(pk=commitment.pk).update(confidence="retired-code")
+    Commitment.objects.filter(pk=commitment.pk).update(confidence="retired")
     client = token_client(viewer, scope="read")
     language_header = {"HTTP_ACCEPT_LANGUAGE": language}
     row = client.get(reverse("api-commitment-list"), **language_header).json()["results"][0]
@@ -210,7 +210,7 @@ def test_choice_labels_are_in_the_callers_language(viewer, division, language):
         kind_label = commitment.origin_meeting.get_kind_display()
     assert (status_label != "Stalled") == (language == "ja")
     assert (row["status"], row["status_label"]) == ("stalled", status_label)
-    assert (row["confidence"], row["confidence_label"]) == ("retired-code", "retired-code")
+    assert (row["confidence"], row["confidence_label"]) == ("retired", "retired")
     assert detail.json()["status_label"] == status_label
     assert [f["outcome_label"] for f in detail.json()["follow_ups"]] == [outcome_label]
     assert meeting.json()["kind_label"] == kind_label
