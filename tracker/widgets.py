@@ -57,7 +57,7 @@ class QuickRenderer(DjangoTemplates):
     """The form renderer (settings.FORM_RENDERER): the input and text area widgets written in
     Python, the same HTML as Django's templates (input.html, attrs.html, textarea.html) without
     a template rendered per field; every other template as Django renders it. The list and a
-    commitment's page render a dozen inputs on every request."""
+    commitment's page render several inputs on every request."""
 
     def render(self, template_name, context, request=None):
         if template_name not in INPUT_TEMPLATES and template_name != TEXTAREA_TEMPLATE:
