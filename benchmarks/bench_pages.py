@@ -28,7 +28,6 @@ from pathlib import Path
 
 import bench_web
 
-HERE = Path(__file__).resolve().parent
 # A page as slow as the weekly report is requested for this long at most (at least 5 times).
 SECONDS_PER_PAGE = 30
 
@@ -50,12 +49,7 @@ def main() -> None:
     rows = []
     for db in databases:
         env = bench_web.server_environment(db, args.source)
-        print(f"{db}: preparing the data set (built once, several minutes) …", flush=True)
-        prepared = subprocess.run(  # noqa: S603 - our own interpreter and script
-            [sys.executable, str(HERE / "bench_data.py")],
-            cwd=args.source, env=env, check=True, stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        facts = prepared.stdout.strip().splitlines()[-1]
+        facts = json.dumps(bench_web.prepare_data(db, env, args.source))
         command = [sys.executable, __file__, "--child", facts, "--requests", str(args.requests)]
         for option in ("profile", "pages"):
             if getattr(args, option):

@@ -173,16 +173,7 @@ def run_database(db: str, args) -> list[dict]:
     env = server_environment(db, args.source)
     if args.no_statistics:
         env["BENCH_NO_STATISTICS"] = "1"
-    print(f"{db}: preparing the data set (built once, several minutes) …", flush=True)
-    prepared = subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, str(HERE / "bench_data.py")],
-        cwd=args.source,
-        env=env,
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    facts = json.loads(prepared.stdout.strip().splitlines()[-1])
+    facts = prepare_data(db, env, args.source)
     port = free_port()
     log = (DATA / f"gunicorn-{db}.log").open("w")
     server = subprocess.Popen(  # noqa: S603 - the venv's gunicorn, fixed arguments
@@ -213,6 +204,21 @@ def run_database(db: str, args) -> list[dict]:
         server.terminate()
         server.wait(timeout=60)
         log.close()
+
+
+def prepare_data(db: str, env: dict[str, str], source: Path) -> dict:
+    """Build the data set if it is missing (bench_data.py); its facts: the manager's log-in,
+    the commitments with 1,000 and 24 journal entries, the search phrase."""
+    print(f"{db}: preparing the data set (built once, several minutes) …", flush=True)
+    prepared = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, str(HERE / "bench_data.py")],
+        cwd=source,
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return json.loads(prepared.stdout.strip().splitlines()[-1])
 
 
 def worker_rss_mb(master: int) -> list[int]:
